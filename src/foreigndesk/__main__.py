@@ -1,0 +1,3 @@
+from foreigndesk.cli import main
+
+main()

@@ -1,0 +1,304 @@
+"""The ``foreigndesk`` command. Thin: it parses, calls the pipeline or the store, and prints.
+
+Errors a user can fix (``DeskError``) are printed as one line and end the command with
+status 1; the pipeline's per-article errors are printed as they happen while the run goes
+on. Only this module prints.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socketserver
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
+from foreigndesk.errors import DeskError
+from foreigndesk.models import ArticleStatus, BlockKind
+from foreigndesk.pipeline import Desk, RunReport
+from foreigndesk.store import Store
+
+app = typer.Typer(
+    help="Fetch foreign-language articles, translate them, and publish them with attribution.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+source_app = typer.Typer(help="Subscribe to sources and see their health.", no_args_is_help=True)
+articles_app = typer.Typer(help="Articles in the desk.", no_args_is_help=True)
+app.add_typer(source_app, name="source")
+app.add_typer(articles_app, name="articles")
+
+out = Console()
+err = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config", "-c", envvar="FOREIGNDESK_CONFIG", help="The desk's configuration file."
+    ),
+]
+
+
+def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except DeskError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def _desk(config: Path, reporter: RichReporter | None = None) -> Iterator[Desk]:
+    settings = load_settings(config)
+    store = Store.open(settings.database_url)
+    try:
+        yield Desk(settings, store, reporter=reporter)
+    finally:
+        store.close()
+
+
+class RichReporter:
+    """Progress bars for each stage, and error lines printed above them as they happen."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def stage(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=total > 0 or False)
+        self.task = self.progress.add_task(name, total=total, visible=total > 0)
+
+    def advance(self) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+    def error(self, message: str) -> None:
+        self.progress.console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def _summary(report: RunReport) -> None:
+    out.print(
+        f"new {report.new_articles} · fetched {report.fetched} · extracted {report.extracted}"
+        f" · duplicates {report.duplicates} · translated {report.translated}"
+        f" · engine calls {report.engine_calls} · memory hits {report.memory_hits}"
+        f" · in review {report.in_review} · published {report.published}"
+        f" · failed {report.failed}",
+        highlight=False,
+    )
+    for target in report.targets:
+        out.print(
+            f"{target.target}: {target.written} files written, {target.unchanged} unchanged"
+            f" in {target.location}",
+            highlight=False,
+        )
+
+
+@app.command()
+@_one_line_errors
+def init(
+    config: ConfigOption = Path(CONFIG_FILE),
+    target_lang: Annotated[str, typer.Option(help="Language to translate into.")] = "ja",
+    locale: Annotated[str | None, typer.Option(help="Locale for dates (default: from the language).")] = None,
+    title: Annotated[str, typer.Option(help="The blog's name.")] = "foreigndesk",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented desk.toml and create the store."""
+    if config.exists() and not force:
+        raise DeskError(f"{config} exists — edit it, or pass --force to overwrite it")
+    defaults = Settings()
+    settings = defaults.model_copy(
+        update={
+            "desk": defaults.desk.model_copy(
+                update={"target_lang": target_lang, "locale": locale or _default_locale(target_lang)}
+            ),
+            "site": defaults.site.model_copy(update={"title": title}),
+        }
+    )
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(render_config(settings), encoding="utf-8")
+    loaded = load_settings(config)
+    Store.open(loaded.database_url).close()
+    out.print(f"wrote {config}; the store is {loaded.database_url}", highlight=False)
+
+
+def _default_locale(lang: str) -> str:
+    """The language's most likely locale (``ja`` → ``ja_JP``), for dates on pages."""
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(lang, lang))
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+@source_app.command("add")
+@_one_line_errors
+def source_add(
+    url: str,
+    lang: Annotated[str, typer.Option(help="Language the source writes in (ISO 639-1).")] = "en",
+    license: Annotated[
+        str | None,
+        typer.Option(help="Licence of the source's articles, e.g. 'CC BY 4.0' or 'permission'."),
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Subscribe to an RSS or Atom feed."""
+    with _desk(config) as desk:
+        source, created = desk.store.add_source(url, lang, license)
+        verb = "added" if created else "already there:"
+        out.print(f"{verb} source {source.id} {source.url} ({source.lang})", highlight=False)
+
+
+@source_app.command("list")
+@_one_line_errors
+def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Sources and their health."""
+    with _desk(config) as desk:
+        table = Table("id", "url", "lang", "licence", "items", "last success", "last error")
+        for health in desk.store.source_health():
+            table.add_row(
+                str(health.source.id),
+                health.source.url,
+                health.source.lang,
+                health.source.license or "",
+                str(health.items_taken),
+                health.last_success_at.isoformat(timespec="seconds") if health.last_success_at else "",
+                health.last_error or "",
+            )
+        out.print(table)
+
+
+@app.command()
+@_one_line_errors
+def run(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Run every stage: sources, fetch, extract, translate, review, publish."""
+    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
+        report = desk.run()
+    _summary(report)
+
+
+@articles_app.command("list")
+@_one_line_errors
+def articles_list(
+    status: Annotated[ArticleStatus | None, typer.Option(help="Only articles in this status.")] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Articles with their status."""
+    with _desk(config) as desk:
+        table = Table("id", "status", "date", "title", "url")
+        for article in desk.store.articles(status):
+            table.add_row(
+                str(article.id),
+                article.status.value,
+                article.published.isoformat() if article.published else "",
+                article.title or "",
+                article.url,
+            )
+        out.print(table)
+
+
+@app.command()
+@_one_line_errors
+def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """An article: its metadata, and each block beside its translation."""
+    with _desk(config) as desk:
+        article = desk.store.article(article_id)
+        out.print(f"[bold]{article.title or article.url}[/bold]")
+        out.print(f"url: {article.url}", highlight=False)
+        out.print(f"status: {article.status.value}" + (f" ({article.error})" if article.error else ""))
+        out.print(f"authors: {', '.join(article.authors)}; date: {article.published}; "
+                  f"site: {article.site_name}; licence: {article.license}", highlight=False)
+        try:
+            translation = desk.translation(article)
+        except DeskError:
+            translation = None
+        table = Table("#", "kind", "original", "translation", show_lines=True)
+        for index, block in enumerate(article.blocks):
+            target = translation.blocks[index].html if translation else None
+            original = block.text if block.kind != BlockKind.IMAGE else f"[image] {block.src}"
+            table.add_row(str(index), block.kind.value, original, target or "")
+        out.print(table)
+
+
+@app.command()
+@_one_line_errors
+def approve(
+    article_ids: Annotated[list[int] | None, typer.Argument(help="Articles to approve.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Approve every article in review.")] = False,
+    lead: Annotated[
+        str | None, typer.Option(help="Block numbers (see `show`) to use as the lead, e.g. 7,8.")
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Approve reviewed articles for publishing."""
+    lead_blocks = [int(p) for p in lead.split(",") if p.strip()] if lead else None
+    with _desk(config) as desk:
+        ids = list(article_ids or [])
+        if all_:
+            ids += [a.id for a in desk.store.articles(ArticleStatus.IN_REVIEW)]
+        if not ids:
+            raise DeskError("no articles named — give article ids, or --all")
+        for article_id in ids:
+            article = desk.approve(article_id, lead_blocks)
+            out.print(f"approved {article.id} {article.title}", highlight=False)
+
+
+@app.command()
+@_one_line_errors
+def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Publish approved articles and build the site."""
+    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
+        report = RunReport()
+        desk.publish(report)
+    _summary(report)
+
+
+@app.command()
+@_one_line_errors
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Serve the built site on 127.0.0.1."""
+    settings = load_settings(config)
+    root = settings.output_dir
+    if not (root / "index.html").exists():
+        raise DeskError(f"no site in {root} — run `foreigndesk build` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    socketserver.TCPServer.allow_reuse_address = True
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        out.print(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+                  highlight=False)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,228 @@
+"""desk.toml → typed settings.
+
+Every setting is declared once, here: its name, type, default and help. The commented
+``desk.toml`` that ``foreigndesk init`` writes is generated from these declarations, and a
+test checks that docs/configuration.md names each one, so the three never drift apart.
+Secrets never live in the file: they come from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from foreigndesk.errors import DeskError
+
+CONFIG_FILE = "desk.toml"
+ENV_PREFIX = "FOREIGNDESK_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSettings(_Section):
+    """The published blog."""
+
+    title: str = Field("foreigndesk", description="The blog's name, shown on every page.")
+    tagline: str = Field(
+        "Articles from abroad, translated with attribution.",
+        description="One line under the blog's name.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Where the blog is served; used for absolute links in the Atom feed.",
+    )
+    output_dir: str = Field("public", description="Folder the static site is built into.")
+
+
+class DeskSettings(_Section):
+    """The desk itself: where state lives and what language it writes."""
+
+    database_url: str = Field(
+        "sqlite:///desk.db",
+        description="SQLAlchemy URL of the store; a relative SQLite path is relative to "
+        "desk.toml. Overridden by FOREIGNDESK_DATABASE_URL.",
+    )
+    target_lang: str = Field("ja", description="Language the desk translates into (ISO 639-1).")
+    locale: str = Field(
+        "ja_JP", description="Locale for dates and numbers on published pages (Babel/CLDR)."
+    )
+    auto_approve: bool = Field(
+        False, description="Approve translated articles without an editor's review."
+    )
+
+
+class FetchSettings(_Section):
+    """How the desk talks to other people's servers."""
+
+    contact_url: str = Field(
+        "https://github.com/foreigndesk/foreigndesk",
+        description="Sent in the User-Agent so site owners can reach whoever runs this desk.",
+    )
+    timeout: float = Field(30.0, description="Seconds one whole fetch may take.")
+    max_bytes: int = Field(
+        10 * 1024 * 1024, description="Largest page or feed accepted, counted decoded."
+    )
+    retry_base_seconds: float = Field(
+        60.0, description="First wait before a failed article is tried again; doubles each time."
+    )
+
+
+class ApertiumSettings(_Section):
+    """The apertium engine: local, offline, free."""
+
+    command: str = Field("apertium", description="The apertium program to run.")
+    timeout: float = Field(120.0, description="Seconds one apertium call may take.")
+    modes_dir: str = Field(
+        "/usr/share/apertium/modes", description="Where installed language pairs are found."
+    )
+
+
+class TranslateSettings(_Section):
+    """Which engine translates, and its own settings."""
+
+    engine: str = Field("apertium", description="Name of the engine to translate with.")
+    apertium: ApertiumSettings = Field(default_factory=ApertiumSettings)
+
+
+class PostSettings(_Section):
+    """The shape of every published post."""
+
+    title_template: str = Field(
+        "{author}⚡️{title}",
+        description="Post title; {author} is the first author, {title} the translated title.",
+    )
+    byline_template: str = Field(
+        "",
+        description="Byline with {author} and {date}; empty picks the target language's "
+        "usual form (ja: '{author}著:{date}').",
+    )
+    lead: str = Field(
+        "last_paragraph",
+        description="Lead shown above the body until an editor picks one: "
+        "'last_paragraph' (often the conclusion), 'first_paragraph' or 'none'.",
+    )
+
+
+class PublishSettings(_Section):
+    """Where published posts go."""
+
+    targets: list[str] = Field(
+        default_factory=lambda: ["site"],
+        description="Publish targets brought up to date on every publish; 'site' is the "
+        "desk's own static blog.",
+    )
+
+
+class Settings(_Section):
+    """All of desk.toml. ``root`` is the folder relative paths are resolved against."""
+
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    desk: DeskSettings = Field(default_factory=DeskSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    translate: TranslateSettings = Field(default_factory=TranslateSettings)
+    post: PostSettings = Field(default_factory=PostSettings)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
+    root: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @property
+    def database_url(self) -> str:
+        url = os.environ.get(f"{ENV_PREFIX}DATABASE_URL") or self.desk.database_url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.root / url[len(prefix) :])
+        return url
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.site.output_dir
+
+    @property
+    def user_agent(self) -> str:
+        from foreigndesk import __version__
+
+        return f"foreigndesk/{__version__} (+{self.fetch.contact_url})"
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read desk.toml (or use defaults when there is none) into validated settings."""
+    path = path or Path.cwd() / CONFIG_FILE
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise DeskError(f"{path}: not valid TOML ({exc}) — fix the file or rerun init") from exc
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    try:
+        return Settings(**data, root=path.parent.resolve())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DeskError(f"{path}: setting {where}: {first['msg']} — see docs/configuration.md") from exc
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _section_lines(model: type[BaseModel], header: str, instance: BaseModel) -> list[str]:
+    lines = [f"[{header}]"]
+    if model.__doc__:
+        lines.insert(0, f"# {model.__doc__.strip().splitlines()[0]}")
+    nested: list[tuple[str, BaseModel]] = []
+    for name, info in model.model_fields.items():
+        value = getattr(instance, name)
+        if isinstance(value, BaseModel):
+            nested.append((name, value))
+            continue
+        lines.append(f"# {info.description}")
+        lines.append(f"{name} = {_toml_value(value)}")
+    for name, value in nested:
+        lines.append("")
+        lines.extend(_section_lines(type(value), f"{header}.{name}", value))
+    return lines
+
+
+def render_config(settings: Settings | None = None) -> str:
+    """The commented desk.toml for ``settings``: every setting, its help, its value."""
+    settings = settings or Settings()
+    out = ["# foreigndesk configuration. Secrets (API keys) go in environment variables only.", ""]
+    for name, info in Settings.model_fields.items():
+        if info.exclude:
+            continue
+        section = getattr(settings, name)
+        out.extend(_section_lines(type(section), name, section))
+        out.append("")
+    return "\n".join(out)
+
+
+def iter_setting_names() -> list[str]:
+    """Dotted names of every setting, for the documentation check."""
+
+    def walk(model: type[BaseModel], prefix: str) -> list[str]:
+        names: list[str] = []
+        for name, info in model.model_fields.items():
+            if info.exclude:
+                continue
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                names.extend(walk(annotation, f"{prefix}{name}."))
+            else:
+                names.append(prefix + name)
+        return names
+
+    return walk(Settings, "")

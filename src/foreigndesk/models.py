@@ -1,0 +1,164 @@
+"""The domain: what the desk takes in, what it makes of it, and what it publishes.
+
+These types are plain dataclasses that import nothing of ours, so every stage can be a
+pure function over them and the store is only one way of keeping them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class ArticleStatus(enum.StrEnum):
+    """Where an article stands in the pipeline; each stage moves it one step on."""
+
+    DISCOVERED = "discovered"
+    FETCHED = "fetched"
+    EXTRACTED = "extracted"
+    DUPLICATE = "duplicate"
+    TRANSLATED = "translated"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    FAILED = "failed"
+
+
+class BlockKind(enum.StrEnum):
+    """The unit of translation, QA, review and the bilingual view."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+    IMAGE = "image"
+    CAPTION = "caption"
+
+
+#: Kinds whose text goes through a translation engine. An image's caption does too, but
+#: it travels on the image block itself.
+TRANSLATABLE_KINDS = frozenset(
+    {BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE, BlockKind.LIST_ITEM}
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A subscription: where candidate articles come from and the terms they come under."""
+
+    url: str
+    lang: str
+    license: str | None = None
+    title: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of an article, in document order.
+
+    ``html`` holds the block's text with the small inline subset kept (links, emphasis);
+    ``text`` is the same without markup. An image block carries its picture in ``src``,
+    ``alt``, ``caption`` and ``credit``; the credit is never translated.
+    """
+
+    kind: BlockKind
+    html: str = ""
+    text: str = ""
+    level: int = 0
+    src: str | None = None
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    list_ordered: bool = False
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What extraction makes of one page: the body as blocks, and who wrote it and when."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    authors: tuple[str, ...] = ()
+    published: date | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    lang: str | None = None
+    license: str | None = None
+    description: str | None = None
+    repeats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as the desk tracks it: the candidate URL, its status, and what is known."""
+
+    id: int
+    source_id: int
+    url: str
+    status: ArticleStatus
+    source_lang: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: date | None = None
+    site_name: str | None = None
+    license: str | None = None
+    error: str | None = None
+    lead: tuple[int, ...] | None = None
+    blocks: tuple[Block, ...] = ()
+    discovered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TranslatedBlock:
+    """A block and its translation side by side; ``None`` for blocks that are not translated."""
+
+    block: Block
+    html: str | None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An article in the target language, block by block, with how it was made."""
+
+    article_id: int
+    source_lang: str
+    target_lang: str
+    engine: str
+    title: str
+    blocks: tuple[TranslatedBlock, ...]
+    human_edited: bool = False
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Everything a post must say about the original: shown on every post, never dropped."""
+
+    original_title: str
+    url: str
+    authors: tuple[str, ...]
+    published: date | None
+    site_name: str
+    license: str | None
+    engine: str
+    human_edited: bool
+
+
+@dataclass(frozen=True)
+class Post:
+    """A translated article ready for a publish target: composed once, rendered anywhere."""
+
+    article_id: int
+    slug: str
+    title: str
+    lang: str
+    byline: str
+    lead_html: str
+    body_html: str
+    attribution: Attribution
+    published: date | None
+    excerpt_only: bool = False
+    tags: tuple[str, ...] = field(default_factory=tuple)

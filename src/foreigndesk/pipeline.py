@@ -1,0 +1,414 @@
+"""The stages, wired: source → fetch → extract → dedupe → translate → review → publish.
+
+Each stage takes the articles waiting in its input status and handles them one by one;
+one article's result and its next status are written in one transaction. A stage is
+therefore idempotent (what is done is not waiting any more) and resumable (a kill
+leaves each article either done or still waiting). A bad input becomes one error line,
+the article is marked failed with the reason and retried later with backoff, and the
+stage goes on with the rest.
+
+Stages run in-process; the stage functions take ids and touch only the store, so an
+executor that runs them as distributed tasks can map the same functions over the ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape, unescape
+from typing import Protocol
+
+import httpx
+
+from foreigndesk.config import Settings
+from foreigndesk.errors import DeskError, UnsupportedPair
+from foreigndesk.extract import content_hash, extract_article
+from foreigndesk.fetch import fetch, make_client
+from foreigndesk.models import (
+    TRANSLATABLE_KINDS,
+    Article,
+    ArticleStatus,
+    BlockKind,
+    Post,
+    Source,
+    TranslatedBlock,
+    Translation,
+)
+from foreigndesk.plugins import engine_factories, publish_targets
+from foreigndesk.publish.compose import compose_post, slugify
+from foreigndesk.publish.target import PublishReport
+from foreigndesk.sources import parse_feed
+from foreigndesk.store import Store
+from foreigndesk.store.repository import MemoryEntry
+from foreigndesk.translate import Engine, memory_key, source_hash
+from foreigndesk.translate.languages import base_language
+from foreigndesk.translate.memory import NO_GLOSSARY
+
+logger = logging.getLogger(__name__)
+
+
+class Reporter(Protocol):
+    """How the pipeline tells a front end what it is doing; the CLI draws progress bars."""
+
+    def stage(self, name: str, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+    def error(self, message: str) -> None: ...
+
+
+class SilentReporter:
+    """Collects error lines and nothing else: for tests, benchmarks and library use."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        self.errors.append(message)
+
+
+@dataclass
+class RunReport:
+    """What one run did, stage by stage; ``engine_calls`` counts calls actually made."""
+
+    new_articles: int = 0
+    fetched: int = 0
+    extracted: int = 0
+    duplicates: int = 0
+    translated: int = 0
+    engine_calls: int = 0
+    memory_hits: int = 0
+    in_review: int = 0
+    approved: int = 0
+    published: int = 0
+    failed: int = 0
+    targets: list[PublishReport] = field(default_factory=list)
+
+
+# -- pure helpers ------------------------------------------------------------------------
+
+
+def segments_of(article: Article) -> list[str]:
+    """Every distinct piece of text to translate, as inline HTML: title, blocks, captions."""
+    pieces = [escape(article.title or "", quote=False)]
+    for block in article.blocks:
+        if block.kind in TRANSLATABLE_KINDS:
+            pieces.append(block.html)
+        elif block.kind == BlockKind.IMAGE:
+            pieces.extend(escape(t, quote=False) for t in (block.alt, block.caption) if t)
+    return list(dict.fromkeys(p for p in pieces if p.strip()))
+
+
+def assemble_translation(
+    article: Article, target_lang: str, engine: str, translated: dict[str, str]
+) -> Translation:
+    """Put the memory's segments back onto the article's blocks."""
+
+    def plain(text: str | None) -> str | None:
+        if not text:
+            return None
+        found = translated.get(escape(text, quote=False))
+        return unescape(found) if found is not None else None
+
+    items: list[TranslatedBlock] = []
+    for block in article.blocks:
+        if block.kind in TRANSLATABLE_KINDS:
+            items.append(TranslatedBlock(block=block, html=translated.get(block.html)))
+        elif block.kind == BlockKind.IMAGE:
+            items.append(
+                TranslatedBlock(block=block, html=plain(block.alt), caption=plain(block.caption))
+            )
+        else:
+            items.append(TranslatedBlock(block=block, html=None))
+    return Translation(
+        article_id=article.id,
+        source_lang=article.source_lang,
+        target_lang=target_lang,
+        engine=engine,
+        title=plain(article.title) or article.title or "",
+        blocks=tuple(items),
+    )
+
+
+# -- the desk ----------------------------------------------------------------------------
+
+
+class Desk:
+    """The pipeline over one store with one configuration."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        reporter: Reporter | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.reporter: Reporter = reporter or SilentReporter()
+        self._transport = transport
+        self._engine: Engine | None = None
+
+    # The client is made per stage so no connection outlives the work that needed it.
+    def _client(self) -> httpx.Client:
+        return make_client(
+            self.settings.user_agent, self.settings.fetch.timeout, transport=self._transport
+        )
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            name = self.settings.translate.engine
+            factories = engine_factories()
+            if name not in factories:
+                raise DeskError(
+                    f"translate.engine {name!r} is not installed — choose one of "
+                    f"{', '.join(sorted(factories)) or 'none'}"
+                )
+            self._engine = factories[name].from_settings(self.settings)
+        return self._engine
+
+    def _each(
+        self,
+        stage: str,
+        ids: Sequence[int],
+        work: Callable[[int], None],
+        on_error_status: ArticleStatus,
+        report: RunReport,
+    ) -> None:
+        self.reporter.stage(stage, len(ids))
+        for article_id in ids:
+            try:
+                work(article_id)
+            except DeskError as exc:
+                message = f"article {article_id}: {exc}"
+                logger.warning(message)
+                self.reporter.error(message)
+                self.store.fail(
+                    article_id, on_error_status, str(exc), self.settings.fetch.retry_base_seconds
+                )
+                report.failed += 1
+            self.reporter.advance()
+
+    # -- stages ----------------------------------------------------------------------------
+
+    def discover(self, report: RunReport, sources: Iterable[Source] | None = None) -> None:
+        sources = list(sources if sources is not None else self.store.sources())
+        self.reporter.stage("sources", len(sources))
+        with self._client() as client:
+            for source in sources:
+                assert source.id is not None
+                try:
+                    etag, last_modified = self.store.source_validators(source.id)
+                    result = fetch(
+                        client,
+                        source.url,
+                        max_bytes=self.settings.fetch.max_bytes,
+                        etag=etag,
+                        last_modified=last_modified,
+                    )
+                    if result.not_modified:
+                        self.store.record_source_not_modified(source.id)
+                    else:
+                        feed = parse_feed(result.content, result.final_url)
+                        report.new_articles += self.store.record_source_success(
+                            source.id,
+                            title=feed.title,
+                            urls=[entry.url for entry in feed.entries],
+                            etag=result.etag,
+                            last_modified=result.last_modified,
+                        )
+                except DeskError as exc:
+                    message = f"source {source.url}: {exc}".replace(f": {source.url}: ", ": ")
+                    logger.warning(message)
+                    self.reporter.error(message)
+                    self.store.record_source_error(source.id, str(exc))
+                self.reporter.advance()
+
+    def fetch_pages(self, report: RunReport) -> None:
+        ids = self.store.due(ArticleStatus.DISCOVERED)
+        with self._client() as client:
+
+            def work(article_id: int) -> None:
+                article = self.store.article(article_id, with_blocks=False)
+                result = fetch(client, article.url, max_bytes=self.settings.fetch.max_bytes)
+                if not result.is_html:
+                    raise DeskError(
+                        f"{article.url}: not an HTML page ({result.content_type or 'no type'})"
+                        " — remove the item from the source or link its HTML page"
+                    )
+                self.store.save_page(article_id, result)
+                report.fetched += 1
+
+            self._each("fetch", ids, work, ArticleStatus.DISCOVERED, report)
+
+    def extract(self, report: RunReport) -> None:
+        def work(article_id: int) -> None:
+            article = self.store.article(article_id, with_blocks=False)
+            page = self.store.page(article_id)
+            extracted = extract_article(
+                page.body,
+                page.final_url,
+                encoding=page.encoding,
+                fetched_at=page.fetched_at,
+                lang=article.source_lang,
+            )
+            duplicate_of = self.store.save_extraction(
+                article_id, extracted, content_hash(extracted.blocks)
+            )
+            if duplicate_of is None:
+                report.extracted += 1
+            else:
+                report.duplicates += 1
+
+        self._each("extract", self.store.due(ArticleStatus.FETCHED), work,
+                   ArticleStatus.FETCHED, report)
+
+    def translate(self, report: RunReport) -> None:
+        ids = self.store.due(ArticleStatus.EXTRACTED)
+        if not ids:
+            return
+        engine = self.engine()
+        target = base_language(self.settings.desk.target_lang)
+
+        def work(article_id: int) -> None:
+            article = self.store.article(article_id)
+            source = base_language(article.source_lang)
+            if (source, target) not in engine.pairs():
+                offered = ", ".join(f"{s}→{t}" for s, t in sorted(engine.pairs())) or "none"
+                raise UnsupportedPair(
+                    f"no {source}→{target} pair in engine {engine.name} (it offers: {offered})"
+                    f" — install the pair or set the source's language with --lang"
+                )
+            segments = segments_of(article)
+            keys = {s: memory_key(s, source, target, engine.name, NO_GLOSSARY) for s in segments}
+            known = self.store.memory_lookup(keys.values())
+            missing = [s for s in segments if keys[s] not in known]
+            report.memory_hits += len(segments) - len(missing)
+            entries: list[MemoryEntry] = []
+            characters = 0
+            if missing:
+                result = asyncio.run(engine.translate(missing, source, target))
+                report.engine_calls += 1
+                characters = result.characters
+                entries = [
+                    MemoryEntry(
+                        key=keys[text],
+                        source_hash=source_hash(text),
+                        source_lang=source,
+                        target_lang=target,
+                        engine=engine.name,
+                        glossary_version=NO_GLOSSARY,
+                        source_text=text,
+                        target_text=translation,
+                    )
+                    for text, translation in zip(missing, result.segments, strict=True)
+                ]
+            self.store.save_translation(
+                article_id,
+                entries,
+                engine=engine.name,
+                target_lang=target,
+                characters=characters,
+                calls=1 if missing else 0,
+                next_status=ArticleStatus.TRANSLATED,
+            )
+            report.translated += 1
+
+        self._each("translate", ids, work, ArticleStatus.EXTRACTED, report)
+
+    def review(self, report: RunReport) -> None:
+        """Translated articles wait for an editor, or go straight on with auto_approve."""
+        auto = self.settings.desk.auto_approve
+        next_status = ArticleStatus.APPROVED if auto else ArticleStatus.IN_REVIEW
+        for article_id in self.store.due(ArticleStatus.TRANSLATED):
+            if self.store.set_status(article_id, next_status, expect=[ArticleStatus.TRANSLATED]):
+                if auto:
+                    report.approved += 1
+                else:
+                    report.in_review += 1
+
+    def approve(self, article_id: int, lead: Sequence[int] | None = None) -> Article:
+        article = self.store.article(article_id, with_blocks=False)
+        allowed = {ArticleStatus.IN_REVIEW, ArticleStatus.TRANSLATED, ArticleStatus.APPROVED}
+        if article.status not in allowed:
+            raise DeskError(
+                f"article {article_id} is {article.status.value}, not ready for approval"
+                " — run the desk until it is in_review"
+            )
+        if lead is not None:
+            self.store.set_lead(article_id, lead)
+        self.store.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
+        return self.store.article(article_id, with_blocks=False)
+
+    def translation(self, article: Article) -> Translation:
+        engine, target = self.store.translation_target(article.id)
+        source = base_language(article.source_lang)
+        segments = segments_of(article)
+        keys = {s: memory_key(s, source, target, engine, NO_GLOSSARY) for s in segments}
+        known = self.store.memory_lookup(keys.values())
+        return assemble_translation(
+            article, target, engine, {s: known[k] for s, k in keys.items() if k in known}
+        )
+
+    def _slug(self, article: Article) -> str:
+        base = slugify(article.title or "", f"article-{article.id}")
+        if article.published:
+            base = f"{article.published.isoformat()}-{base}"
+        return base if not self.store.slug_taken(base, article.id) else f"{base}-{article.id}"
+
+    def publish(self, report: RunReport) -> None:
+        """Compose a post for every approved article, then bring every target up to date."""
+
+        def work(article_id: int) -> None:
+            article = self.store.article(article_id)
+            post = compose_post(
+                article, self.translation(article), self.settings, self._slug(article)
+            )
+            self.store.save_post(post)
+            report.published += 1
+
+        self._each("publish", self.store.due(ArticleStatus.APPROVED), work,
+                   ArticleStatus.APPROVED, report)
+        self.build(report)
+
+    def build(self, report: RunReport) -> None:
+        posts = self.store.posts()
+        targets = publish_targets()
+        for name in self.settings.publish.targets:
+            if name not in targets:
+                self.reporter.error(
+                    f"publish target {name!r} is not installed — choose from "
+                    f"{', '.join(sorted(targets))}"
+                )
+                continue
+            report.targets.append(targets[name].publish(posts, self.settings))
+
+    def run(self) -> RunReport:
+        """Every stage once, in order."""
+        report = RunReport()
+        self.discover(report)
+        self.fetch_pages(report)
+        self.extract(report)
+        self.translate(report)
+        self.review(report)
+        self.publish(report)
+        return report
+
+
+__all__ = [
+    "Desk",
+    "Reporter",
+    "RunReport",
+    "SilentReporter",
+    "assemble_translation",
+    "segments_of",
+]

@@ -1,0 +1,101 @@
+"""An approved translation → a Post in the desk's post format (see docs/post-format.md).
+
+Pure: the article, its translation and the settings in; the post out. The title
+template, the byline in the target locale, the lead, the body and the attribution are
+all decided here, so every publish target shows the same post.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+
+from foreigndesk.config import Settings
+from foreigndesk.errors import DeskError
+from foreigndesk.models import Article, Attribution, BlockKind, Post, Translation
+from foreigndesk.publish.html import render_blocks
+from foreigndesk.publish.labels import labels_for
+from foreigndesk.publish.licenses import allows_full_text
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+SLUG_MAX = 64
+
+
+def slugify(text: str, fallback: str) -> str:
+    """ASCII, lower-case, hyphenated; never empty, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = _SLUG_UNSAFE.sub("-", ascii_text.lower()).strip("-")[:SLUG_MAX].strip("-")
+    return slug or fallback
+
+
+def _locale(settings: Settings) -> Locale:
+    try:
+        return Locale.parse(settings.desk.locale)
+    except (ValueError, UnknownLocaleError) as exc:
+        raise DeskError(
+            f"desk.locale {settings.desk.locale!r} is not a known locale — use a form like ja_JP"
+        ) from exc
+
+
+def format_authors(authors: tuple[str, ...], locale: Locale) -> str:
+    return format_list(list(authors), locale=locale) if authors else ""
+
+
+def format_byline(authors: str, published: date | None, settings: Settings) -> str:
+    template = settings.post.byline_template or labels_for(settings.desk.target_lang)["byline"]
+    when = format_date(published, format="long", locale=_locale(settings)) if published else ""
+    byline = template.format(author=authors, date=when)
+    return byline.strip(" ·,:：著") if not (authors and when) else byline
+
+
+def lead_positions(translation: Translation, chosen: tuple[int, ...] | None, rule: str) -> list[int]:
+    """The editor's pick, or the configured default: the last or first paragraph, or none."""
+    if chosen is not None:
+        return [p for p in chosen if 0 <= p < len(translation.blocks)]
+    paragraphs = [
+        i for i, item in enumerate(translation.blocks) if item.block.kind == BlockKind.PARAGRAPH
+    ]
+    if not paragraphs or rule == "none":
+        return []
+    return [paragraphs[0]] if rule == "first_paragraph" else [paragraphs[-1]]
+
+
+def compose_post(
+    article: Article, translation: Translation, settings: Settings, slug: str
+) -> Post:
+    locale = _locale(settings)
+    authors = format_authors(article.authors, locale)
+    title = settings.post.title_template.format(
+        author=authors, title=translation.title, original_title=article.title or ""
+    ).strip("⚡️ ")
+    excerpt_only = not allows_full_text(article.license)
+    lead = lead_positions(translation, article.lead, settings.post.lead)
+    if excerpt_only and not lead:
+        # An excerpt is the lead: without one the post would carry no text at all.
+        lead = lead_positions(translation, None, "first_paragraph")
+    return Post(
+        article_id=article.id,
+        slug=slug,
+        title=title,
+        lang=translation.target_lang,
+        byline=format_byline(authors, article.published, settings),
+        lead_html=render_blocks(translation.blocks[i] for i in lead),
+        body_html="" if excerpt_only else render_blocks(translation.blocks),
+        attribution=Attribution(
+            original_title=article.title or article.url,
+            url=article.url,
+            authors=article.authors,
+            published=article.published,
+            site_name=article.site_name or "",
+            license=article.license,
+            engine=translation.engine,
+            human_edited=translation.human_edited,
+        ),
+        published=article.published,
+        excerpt_only=excerpt_only,
+    )

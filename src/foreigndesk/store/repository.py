@@ -1,0 +1,545 @@
+"""The queries the stages need. Each public method is one transaction.
+
+A stage reads what it needs, computes, then writes its result and the article's next
+status in one transaction: a crash before the commit leaves the article where it was,
+and the stage simply runs again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from foreigndesk.errors import DeskError
+from foreigndesk.fetch import FetchResult
+from foreigndesk.models import (
+    Article,
+    ArticleStatus,
+    Attribution,
+    Block,
+    BlockKind,
+    ExtractedArticle,
+    Post,
+    Source,
+)
+from foreigndesk.store.database import create_db_engine, migrate
+from foreigndesk.store.tables import (
+    ArticleRow,
+    BlockRow,
+    EngineUsageRow,
+    MemoryRow,
+    PageRow,
+    PostRow,
+    SourceRow,
+    utcnow,
+)
+
+#: The longest a failed article waits before it is tried again.
+MAX_RETRY_DELAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source: Source
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    items_taken: int
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    key: str
+    source_hash: str
+    source_lang: str
+    target_lang: str
+    engine: str
+    glossary_version: str
+    source_text: str
+    target_text: str
+    origin: str = "machine"
+
+
+@dataclass(frozen=True)
+class Page:
+    final_url: str
+    content_type: str
+    encoding: str | None
+    body: bytes
+    fetched_at: datetime
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything the desk stores is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _source(row: SourceRow) -> Source:
+    return Source(id=row.id, url=row.url, lang=row.lang, license=row.license, title=row.title)
+
+
+def _block(row: BlockRow) -> Block:
+    return Block(
+        kind=BlockKind(row.kind),
+        html=row.html,
+        text=row.text,
+        level=row.level,
+        src=row.src,
+        alt=row.alt,
+        caption=row.caption,
+        credit=row.credit,
+        list_ordered=row.list_ordered,
+    )
+
+
+class Store:
+    """The desk's state, in SQLite by default or PostgreSQL, behind one small API."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open the store at ``url``, creating or migrating its schema as needed."""
+        engine = create_db_engine(url)
+        try:
+            migrate(engine)
+        except Exception as exc:
+            if isinstance(exc, DeskError):
+                raise
+            raise DeskError(f"cannot open the store at {url}: {exc} — check desk.database_url") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def _insert(self, table: type[object]):  # type: ignore[no-untyped-def]
+        if self.engine.dialect.name == "postgresql":
+            return pg_insert(table)
+        return sqlite_insert(table)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def add_source(self, url: str, lang: str, license: str | None = None) -> tuple[Source, bool]:
+        """(the source, whether it is new). Adding a URL twice keeps the first."""
+        with self.transaction() as session:
+            row = session.scalar(select(SourceRow).where(SourceRow.url == url))
+            if row is not None:
+                return _source(row), False
+            row = SourceRow(url=url, lang=lang, license=license)
+            session.add(row)
+            session.flush()
+            return _source(row), True
+
+    def sources(self) -> list[Source]:
+        with self.transaction() as session:
+            return [_source(r) for r in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+
+    def source_health(self) -> list[SourceHealth]:
+        with self.transaction() as session:
+            return [
+                SourceHealth(
+                    source=_source(r),
+                    last_checked_at=_aware(r.last_checked_at),
+                    last_success_at=_aware(r.last_success_at),
+                    last_error=r.last_error,
+                    items_taken=r.items_taken,
+                )
+                for r in session.scalars(select(SourceRow).order_by(SourceRow.id))
+            ]
+
+    def source_validators(self, source_id: int) -> tuple[str | None, str | None]:
+        with self.transaction() as session:
+            row = session.get_one(SourceRow, source_id)
+            return row.etag, row.last_modified
+
+    def record_source_success(
+        self,
+        source_id: int,
+        *,
+        title: str | None,
+        urls: Sequence[str],
+        etag: str | None,
+        last_modified: str | None,
+    ) -> int:
+        """Store the feed's candidate URLs (each once, ever) and its health; returns new ones."""
+        now = utcnow()
+        with self.transaction() as session:
+            new = 0
+            for url in urls:
+                statement = (
+                    self._insert(ArticleRow)
+                    .values(
+                        source_id=source_id,
+                        url=url,
+                        status=ArticleStatus.DISCOVERED.value,
+                        attempts=0,
+                        authors=[],
+                        repeats=[],
+                        discovered_at=now,
+                        updated_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["url"])
+                )
+                new += session.execute(statement).rowcount or 0
+            row = session.get_one(SourceRow, source_id)
+            row.title = row.title or title
+            row.etag, row.last_modified = etag, last_modified
+            row.last_checked_at = row.last_success_at = now
+            row.last_error = None
+            row.items_taken += new
+            return new
+
+    def record_source_not_modified(self, source_id: int) -> None:
+        now = utcnow()
+        with self.transaction() as session:
+            row = session.get_one(SourceRow, source_id)
+            row.last_checked_at = row.last_success_at = now
+            row.last_error = None
+
+    def record_source_error(self, source_id: int, error: str) -> None:
+        with self.transaction() as session:
+            row = session.get_one(SourceRow, source_id)
+            row.last_checked_at = utcnow()
+            row.last_error = error
+
+    # -- articles --------------------------------------------------------------------------
+
+    def due(self, status: ArticleStatus, now: datetime | None = None) -> list[int]:
+        """Articles waiting for the stage that takes ``status``, failed ones whose wait is over
+        included, oldest first."""
+        now = now or utcnow()
+        with self.transaction() as session:
+            query = (
+                select(ArticleRow.id)
+                .where(
+                    or_(
+                        ArticleRow.status == status.value,
+                        (ArticleRow.status == ArticleStatus.FAILED.value)
+                        & (ArticleRow.failed_stage == status.value)
+                        & (ArticleRow.retry_at <= now),
+                    )
+                )
+                .order_by(ArticleRow.id)
+            )
+            return list(session.scalars(query))
+
+    def article(self, article_id: int, *, with_blocks: bool = True) -> Article:
+        with self.transaction() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
+            source = session.get_one(SourceRow, row.source_id)
+            blocks: tuple[Block, ...] = ()
+            if with_blocks:
+                blocks = tuple(
+                    _block(b)
+                    for b in session.scalars(
+                        select(BlockRow)
+                        .where(BlockRow.article_id == article_id)
+                        .order_by(BlockRow.position)
+                    )
+                )
+            return self._article(row, source, blocks)
+
+    @staticmethod
+    def _article(row: ArticleRow, source: SourceRow, blocks: tuple[Block, ...]) -> Article:
+        return Article(
+            id=row.id,
+            source_id=row.source_id,
+            url=row.url,
+            status=ArticleStatus(row.status),
+            source_lang=row.lang or source.lang,
+            title=row.title,
+            authors=tuple(row.authors or ()),
+            published=date.fromisoformat(row.published) if row.published else None,
+            site_name=row.site_name,
+            license=source.license or row.license,
+            error=row.error,
+            lead=tuple(row.lead) if row.lead is not None else None,
+            blocks=blocks,
+            discovered_at=_aware(row.discovered_at),
+        )
+
+    def articles(self, status: ArticleStatus | None = None) -> list[Article]:
+        with self.transaction() as session:
+            query = select(ArticleRow, SourceRow).join(SourceRow).order_by(ArticleRow.id)
+            if status is not None:
+                query = query.where(ArticleRow.status == status.value)
+            return [self._article(a, s, ()) for a, s in session.execute(query).tuples()]
+
+    def status_counts(self) -> dict[str, int]:
+        with self.transaction() as session:
+            rows = session.execute(
+                select(ArticleRow.status, func.count()).group_by(ArticleRow.status)
+            ).tuples()
+            return {key: value for key, value in rows}
+
+    def set_status(
+        self, article_id: int, status: ArticleStatus, *, expect: Iterable[ArticleStatus] = ()
+    ) -> bool:
+        """Move an article on; with ``expect``, only from one of those statuses."""
+        with self.transaction() as session:
+            statement = update(ArticleRow).where(ArticleRow.id == article_id)
+            allowed = [s.value for s in expect]
+            if allowed:
+                statement = statement.where(ArticleRow.status.in_(allowed))
+            result = session.execute(
+                statement.values(status=status.value, error=None, failed_stage=None, attempts=0)
+            )
+            return bool(result.rowcount)
+
+    def set_lead(self, article_id: int, lead: Sequence[int] | None) -> None:
+        with self.transaction() as session:
+            session.get_one(ArticleRow, article_id).lead = list(lead) if lead is not None else None
+
+    def fail(self, article_id: int, stage: ArticleStatus, error: str, base_delay: float) -> None:
+        """Record a failure; the article is retried from ``stage`` after a doubling wait."""
+        with self.transaction() as session:
+            row = session.get_one(ArticleRow, article_id)
+            row.attempts += 1
+            delay = min(timedelta(seconds=base_delay * 2 ** (row.attempts - 1)), MAX_RETRY_DELAY)
+            row.status = ArticleStatus.FAILED.value
+            row.failed_stage = stage.value
+            row.error = error
+            row.retry_at = utcnow() + delay
+
+    def save_page(self, article_id: int, result: FetchResult) -> None:
+        with self.transaction() as session:
+            session.merge(
+                PageRow(
+                    article_id=article_id,
+                    final_url=result.final_url,
+                    status_code=result.status_code,
+                    content_type=result.content_type,
+                    encoding=result.encoding,
+                    body=gzip.compress(result.content, mtime=0),
+                    fetched_at=utcnow(),
+                )
+            )
+            row = session.get_one(ArticleRow, article_id)
+            row.status, row.error, row.failed_stage = ArticleStatus.FETCHED.value, None, None
+
+    def page(self, article_id: int) -> Page:
+        with self.transaction() as session:
+            row = session.get(PageRow, article_id)
+            if row is None:
+                raise DeskError(f"article {article_id} has no stored page — run the fetch again")
+            return Page(
+                final_url=row.final_url,
+                content_type=row.content_type,
+                encoding=row.encoding,
+                body=gzip.decompress(row.body),
+                fetched_at=_aware(row.fetched_at) or utcnow(),
+            )
+
+    def save_extraction(
+        self, article_id: int, extracted: ExtractedArticle, content_hash: str
+    ) -> int | None:
+        """Store blocks and metadata; returns the id of an earlier article this one duplicates."""
+        with self.transaction() as session:
+            row = session.get_one(ArticleRow, article_id)
+            session.query(BlockRow).filter(BlockRow.article_id == article_id).delete()
+            for position, block in enumerate(extracted.blocks):
+                session.add(
+                    BlockRow(
+                        article_id=article_id,
+                        position=position,
+                        kind=block.kind.value,
+                        level=block.level,
+                        html=block.html,
+                        text=block.text,
+                        src=block.src,
+                        alt=block.alt,
+                        caption=block.caption,
+                        credit=block.credit,
+                        list_ordered=block.list_ordered,
+                    )
+                )
+            row.title = extracted.title
+            row.authors = list(extracted.authors)
+            row.published = extracted.published.isoformat() if extracted.published else None
+            row.site_name = extracted.site_name
+            row.lang = extracted.lang
+            row.license = extracted.license
+            row.canonical_url = extracted.canonical_url
+            row.description = extracted.description
+            row.repeats = list(extracted.repeats)
+            row.content_hash = content_hash
+            row.error = row.failed_stage = None
+            earlier = session.scalar(
+                select(ArticleRow.id)
+                .where(
+                    ArticleRow.id < article_id,
+                    ArticleRow.content_hash == content_hash,
+                    ArticleRow.status != ArticleStatus.DUPLICATE.value,
+                )
+                .order_by(ArticleRow.id)
+                .limit(1)
+            )
+            row.duplicate_of = earlier
+            row.status = (
+                ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
+            )
+            return earlier
+
+    # -- translation memory ----------------------------------------------------------------
+
+    def memory_lookup(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = list(set(keys))
+        if not keys:
+            return {}
+        with self.transaction() as session:
+            rows = session.execute(
+                select(MemoryRow.key, MemoryRow.target_text).where(MemoryRow.key.in_(keys))
+            ).tuples()
+            return {key: value for key, value in rows}
+
+    def save_translation(
+        self,
+        article_id: int,
+        entries: Sequence[MemoryEntry],
+        *,
+        engine: str,
+        target_lang: str,
+        characters: int,
+        calls: int,
+        next_status: ArticleStatus,
+    ) -> None:
+        """Store new memory entries, the engine's usage and the article's next status, at once."""
+        now = utcnow()
+        with self.transaction() as session:
+            for entry in entries:
+                session.execute(
+                    self._insert(MemoryRow)
+                    .values(**entry.__dict__, created_at=now, updated_at=now)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+            if calls:
+                month = now.strftime("%Y-%m")
+                session.execute(
+                    self._insert(EngineUsageRow)
+                    .values(engine=engine, month=month, calls=0, characters=0)
+                    .on_conflict_do_nothing(index_elements=["engine", "month"])
+                )
+                session.execute(
+                    update(EngineUsageRow)
+                    .where(EngineUsageRow.engine == engine, EngineUsageRow.month == month)
+                    .values(
+                        calls=EngineUsageRow.calls + calls,
+                        characters=EngineUsageRow.characters + characters,
+                    )
+                )
+            row = session.get_one(ArticleRow, article_id)
+            row.engine, row.target_lang = engine, target_lang
+            row.status, row.error, row.failed_stage = next_status.value, None, None
+
+    def engine_usage(self) -> dict[str, tuple[int, int]]:
+        """Engine → (calls, characters), all months together."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(
+                    EngineUsageRow.engine,
+                    func.sum(EngineUsageRow.calls),
+                    func.sum(EngineUsageRow.characters),
+                ).group_by(EngineUsageRow.engine)
+            ).tuples()
+            return {engine: (int(calls), int(chars)) for engine, calls, chars in rows}
+
+    def translation_target(self, article_id: int) -> tuple[str, str]:
+        """(engine, target language) the article was translated with."""
+        with self.transaction() as session:
+            row = session.get_one(ArticleRow, article_id)
+            if not row.engine or not row.target_lang:
+                raise DeskError(f"article {article_id} is not translated yet — run the desk")
+            return row.engine, row.target_lang
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def save_post(self, post: Post) -> None:
+        """Create or update the article's post and mark the article published."""
+        values = _post_values(post)
+        with self.transaction() as session:
+            row = session.scalar(select(PostRow).where(PostRow.article_id == post.article_id))
+            if row is None:
+                session.add(PostRow(article_id=post.article_id, **values))
+            elif row.content_hash != values["content_hash"]:
+                for name, value in values.items():
+                    setattr(row, name, value)
+            article = session.get_one(ArticleRow, post.article_id)
+            article.status = ArticleStatus.PUBLISHED.value
+            article.error = article.failed_stage = None
+
+    def posts(self) -> list[Post]:
+        with self.transaction() as session:
+            rows = session.scalars(select(PostRow).order_by(PostRow.published.desc(), PostRow.id))
+            return [_post(row) for row in rows]
+
+    def slug_taken(self, slug: str, article_id: int) -> bool:
+        with self.transaction() as session:
+            owner = session.scalar(select(PostRow.article_id).where(PostRow.slug == slug))
+            return owner is not None and owner != article_id
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _post_values(post: Post) -> dict[str, Any]:
+    """A post as its row holds it; the hash lets a re-publish skip what did not change."""
+    attribution = dataclasses.asdict(post.attribution)
+    attribution["authors"] = list(post.attribution.authors)
+    attribution["published"] = _iso(post.attribution.published)
+    values: dict[str, Any] = {
+        "slug": post.slug,
+        "title": post.title,
+        "lang": post.lang,
+        "byline": post.byline,
+        "lead_html": post.lead_html,
+        "body_html": post.body_html,
+        "attribution": attribution,
+        "published": _iso(post.published),
+        "excerpt_only": post.excerpt_only,
+    }
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()
+    return {**values, "content_hash": digest}
+
+
+def _post(row: PostRow) -> Post:
+    attribution = dict(row.attribution)
+    published = attribution.pop("published")
+    return Post(
+        article_id=row.article_id,
+        slug=row.slug,
+        title=row.title,
+        lang=row.lang,
+        byline=row.byline,
+        lead_html=row.lead_html,
+        body_html=row.body_html,
+        attribution=Attribution(
+            **{**attribution, "authors": tuple(attribution["authors"])},
+            published=date.fromisoformat(published) if published else None,
+        ),
+        published=date.fromisoformat(row.published) if row.published else None,
+        excerpt_only=row.excerpt_only,
+    )

@@ -1,0 +1,173 @@
+"""The store's tables. One row per thing the desk keeps; the domain types live in models.py.
+
+Uniqueness constraints carry the pipeline's idempotence: an article URL, a block's
+position, a translation-memory key and a post's article are each stored at most once, so
+re-running a stage after a crash cannot duplicate anything.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    lang: Mapped[str] = mapped_column(String(16))
+    license: Mapped[str | None] = mapped_column(String(256))
+    title: Mapped[str | None] = mapped_column(String(512))
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    items_taken: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    # When status is "failed": the stage to retry, why, how often, and not before when.
+    failed_stage: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    published: Mapped[str | None] = mapped_column(String(10))
+    site_name: Mapped[str | None] = mapped_column(String(512))
+    lang: Mapped[str | None] = mapped_column(String(16))
+    license: Mapped[str | None] = mapped_column(String(512))
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    repeats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lead: Mapped[list[int] | None] = mapped_column(JSON)
+    target_lang: Mapped[str | None] = mapped_column(String(16))
+    engine: Mapped[str | None] = mapped_column(String(64))
+    discovered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class PageRow(Base):
+    """The raw page as fetched, kept so extraction can be re-run without fetching again."""
+
+    __tablename__ = "pages"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    final_url: Mapped[str] = mapped_column(String(2048))
+    status_code: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(256))
+    encoding: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BlockRow(Base):
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    html: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    src: Mapped[str | None] = mapped_column(String(2048))
+    alt: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    credit: Mapped[str | None] = mapped_column(Text)
+    list_ordered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MemoryRow(Base):
+    """The translation memory: one translated segment per key, machine or human."""
+
+    __tablename__ = "translation_memory"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(64))
+    glossary_version: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16))  # "machine" or "human"
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class EngineUsageRow(Base):
+    """Engine calls and characters sent, per engine per month: the basis of budgets."""
+
+    __tablename__ = "engine_usage"
+    __table_args__ = (UniqueConstraint("engine", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    engine: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    characters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PostRow(Base):
+    """A composed post, rendered once; publish targets render pages from it."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    )
+    slug: Mapped[str] = mapped_column(String(256), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(16))
+    byline: Mapped[str] = mapped_column(Text)
+    lead_html: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    attribution: Mapped[dict[str, object]] = mapped_column(JSON)
+    published: Mapped[str | None] = mapped_column(String(10))
+    excerpt_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

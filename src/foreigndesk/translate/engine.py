@@ -1,0 +1,50 @@
+"""The Engine protocol: what the desk needs from any machine translator.
+
+Engines are asynchronous because most are remote services and many calls overlap; a
+local engine (apertium) runs its process without blocking the loop. An engine receives
+segments in the small inline-HTML subset and returns them in the same order, or raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from foreigndesk.config import Settings
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Translations in input order, the words the engine did not know, and what was billed."""
+
+    segments: tuple[str, ...]
+    characters: int
+    unknown_words: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A configured translator, ready to take batches."""
+
+    name: str
+    #: Inline tags (a, em, strong) come back in place, so no placeholders are needed.
+    keeps_markup: bool
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """The (source, target) ISO 639-1 pairs this engine translates."""
+        ...
+
+    async def translate(self, segments: Sequence[str], source: str, target: str) -> EngineResult:
+        """Translate ``segments``; the result has exactly one segment per input segment."""
+        ...
+
+
+class EngineFactory(Protocol):
+    """What a plugin registers: a name and a way to build the engine from the settings."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine: ...

@@ -1,0 +1,1 @@
+"""The built-in engines; each registers through the plugin hooks like an outside one."""
