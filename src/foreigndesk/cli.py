@@ -261,6 +261,9 @@ def approve(
         ids = list(article_ids or [])
         if all_:
             ids += [a.id for a in desk.store.articles(ArticleStatus.IN_REVIEW)]
+        if all_ and not ids:
+            out.print("no articles in review")
+            return
         if not ids:
             raise DeskError("no articles named — give article ids, or --all")
         for article_id in ids:

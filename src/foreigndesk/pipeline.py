@@ -37,7 +37,7 @@ from foreigndesk.models import (
     Translation,
 )
 from foreigndesk.plugins import engine_factories, publish_targets
-from foreigndesk.publish.compose import compose_post, slugify
+from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.sources import parse_feed
 from foreigndesk.store import Store
@@ -360,9 +360,7 @@ class Desk:
         )
 
     def _slug(self, article: Article) -> str:
-        base = slugify(article.title or "", f"article-{article.id}")
-        if article.published:
-            base = f"{article.published.isoformat()}-{base}"
+        base = slug_for(article)
         return base if not self.store.slug_taken(base, article.id) else f"{base}-{article.id}"
 
     def publish(self, report: RunReport) -> None:

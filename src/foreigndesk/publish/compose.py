@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -22,6 +24,7 @@ from foreigndesk.publish.html import render_blocks
 from foreigndesk.publish.labels import labels_for
 from foreigndesk.publish.licenses import allows_full_text
 
+_NOT_SLUGS = frozenset({"index", "article", "post", "story", "amp", "default"})
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 64
 
@@ -31,6 +34,20 @@ def slugify(text: str, fallback: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = _SLUG_UNSAFE.sub("-", ascii_text.lower()).strip("-")[:SLUG_MAX].strip("-")
     return slug or fallback
+
+
+def slug_for(article: Article) -> str:
+    """The post's slug: the ISO date, then the original URL's own slug or the title's.
+
+    The original's slug is kept where it has one, so a post's address is stable even when
+    an editor retitles it.
+    """
+    stem = PurePosixPath(urlsplit(article.url).path).stem
+    from_url = slugify(stem, "") if stem.lower() not in _NOT_SLUGS else ""
+    if not re.search(r"[a-z]{3}", from_url):
+        from_url = ""
+    slug = from_url or slugify(article.title or "", f"article-{article.id}")
+    return f"{article.published.isoformat()}-{slug}" if article.published else slug
 
 
 def _locale(settings: Settings) -> Locale:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,21 +22,34 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
     }
 
+    #: Seconds to wait before answering: a slow site, for tests that need time to act.
+    delay = 0.0
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_head(self) -> Any:
+        if self.delay:
+            time.sleep(self.delay)
+        return super().send_head()
 
-def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+
+def make_server(
+    directory: Path, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0
+) -> ThreadingHTTPServer:
+    handler_class = type("Handler", (_QuietHandler,), {"delay": delay})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
 
 
 @contextmanager
-def serve_directory(directory: Path = SAMPLE_SITE, port: int = 0) -> Iterator[str]:
+def serve_directory(
+    directory: Path = SAMPLE_SITE, port: int = 0, delay: float = 0.0
+) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 for the duration of the block; yields its base URL."""
-    server = make_server(directory, port=port)
+    server = make_server(directory, port=port, delay=delay)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -286,13 +286,13 @@ class Store:
             query = select(ArticleRow, SourceRow).join(SourceRow).order_by(ArticleRow.id)
             if status is not None:
                 query = query.where(ArticleRow.status == status.value)
-            return [self._article(a, s, ()) for a, s in session.execute(query).tuples()]
+            return [self._article(a, s, ()) for a, s in session.execute(query)]
 
     def status_counts(self) -> dict[str, int]:
         with self.transaction() as session:
             rows = session.execute(
                 select(ArticleRow.status, func.count()).group_by(ArticleRow.status)
-            ).tuples()
+            )
             return {key: value for key, value in rows}
 
     def set_status(
@@ -412,7 +412,7 @@ class Store:
         with self.transaction() as session:
             rows = session.execute(
                 select(MemoryRow.key, MemoryRow.target_text).where(MemoryRow.key.in_(keys))
-            ).tuples()
+            )
             return {key: value for key, value in rows}
 
     def save_translation(
@@ -463,7 +463,7 @@ class Store:
                     func.sum(EngineUsageRow.calls),
                     func.sum(EngineUsageRow.characters),
                 ).group_by(EngineUsageRow.engine)
-            ).tuples()
+            )
             return {engine: (int(calls), int(chars)) for engine, calls, chars in rows}
 
     def translation_target(self, article_id: int) -> tuple[str, str]:

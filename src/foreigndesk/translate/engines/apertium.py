@@ -98,7 +98,8 @@ class ApertiumEngine:
         unknown: list[tuple[str, ...]] = []
         for index in range(len(segments)):
             text, words = strip_marks(found[index])
-            texts.append(text)
+            # apertium leaves double spaces where it drops or moves a word.
+            texts.append(" ".join(text.split()))
             unknown.append(words)
         characters = sum(len(unescape(_TAG.sub("", s))) for s in segments)
         return EngineResult(

@@ -1,0 +1,42 @@
+# The two commands of the quick start: `make demo` and `make test`.
+# Each does its own set-up, idempotently: the virtualenv, the package, and the Debian
+# packages the desk needs (see scripts/system-packages).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_DIR ?= demo-desk
+DEMO_SOURCE_PORT ?= 8765
+DEMO_PORT ?= 8000
+
+.PHONY: setup system-packages test lint typecheck demo clean
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@scripts/system-packages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+demo: setup
+	@DEMO_DIR=$(DEMO_DIR) DEMO_SOURCE_PORT=$(DEMO_SOURCE_PORT) DEMO_PORT=$(DEMO_PORT) \
+		BIN=$(BIN) scripts/demo
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

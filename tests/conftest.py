@@ -1,0 +1,70 @@
+"""Shared fixtures: the sample magazine and fixture sites served on loopback, and desks
+in temporary folders. Nothing here reaches outside the machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from foreigndesk.cli import app
+from foreigndesk.config import Settings, load_settings, render_config
+from foreigndesk.pipeline import Desk
+from foreigndesk.sample import serve_directory
+from foreigndesk.store import Store
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_url() -> Iterator[str]:
+    """Base URL of the bundled sample magazine."""
+    with serve_directory() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def fixture_sites_url() -> Iterator[str]:
+    """Base URL of tests/data/sites: small sites that exercise bad input."""
+    with serve_directory(DATA / "sites") as url:
+        yield url
+
+
+def write_config(folder: Path, **sections: dict[str, object]) -> Path:
+    """A desk.toml translating into Spanish (the pair Debian's apertium-eng-spa offers)."""
+    defaults = Settings()
+    values = {
+        "desk": {"target_lang": "es", "locale": "es_ES"},
+        **sections,
+    }
+    settings = defaults.model_copy(
+        update={
+            name: getattr(defaults, name).model_copy(update=section)
+            for name, section in values.items()
+        }
+    )
+    path = folder / "desk.toml"
+    path.write_text(render_config(settings), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+@pytest.fixture
+def desk(config_path: Path) -> Iterator[Desk]:
+    settings = load_settings(config_path)
+    store = Store.open(settings.database_url)
+    try:
+        yield Desk(settings, store)
+    finally:
+        store.close()
+
+
+def invoke(*args: object) -> Result:
+    """Run the CLI in-process, as a user would from the shell."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)

@@ -1,0 +1,65 @@
+"""Bad input gives one clear line naming the thing and the fix, and the run goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from foreigndesk.models import ArticleStatus
+from foreigndesk.pipeline import Desk, RunReport
+from tests.conftest import invoke
+
+
+def test_each_bad_input_is_one_line_and_the_good_articles_still_go_through(
+    config_path: Path, sample_url: str, fixture_sites_url: str
+) -> None:
+    for url, lang in [
+        ("http://feeds.does-not-resolve.invalid/feed.xml", "en"),
+        (f"{fixture_sites_url}mixed/feed.xml", "en"),
+        (f"{fixture_sites_url}french/feed.xml", "fr"),
+        (f"{sample_url}feed.xml", "en"),
+    ]:
+        assert invoke("source", "add", url, "--lang", lang, "--config", config_path).exit_code == 0
+
+    result = invoke("run", "--config", config_path)
+
+    assert result.exit_code == 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3, result.output
+    unresolvable, not_html, no_pair = errors
+    assert "feeds.does-not-resolve.invalid" in unresolvable
+    assert "cannot resolve host" in unresolvable and "check the URL" in unresolvable
+    assert "report.pdf" in not_html
+    assert "not an HTML page (application/pdf)" in not_html
+    assert "fr→es" in no_pair and "install the pair" in no_pair
+    assert "in review 11" in " ".join(result.output.split())  # 10 sample + quiet lanes
+
+
+def test_failed_articles_keep_their_reason_and_wait_before_a_retry(
+    desk: Desk, fixture_sites_url: str
+) -> None:
+    desk.store.add_source(f"{fixture_sites_url}french/feed.xml", "fr")
+    desk.run()
+    [article] = desk.store.articles()
+    assert article.status == ArticleStatus.FAILED
+    assert article.error is not None and "fr→es" in article.error
+    # Within the backoff the failed article is not tried again.
+    report = RunReport()
+    desk.translate(report)
+    assert report.translated == 0 and report.failed == 0
+
+
+def test_an_unknown_article_is_one_line(config_path: Path) -> None:
+    result = invoke("approve", "42", "--config", config_path)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: no article 42 — see `foreigndesk articles list`"
+    ]
+
+
+def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text("[desk\ntarget_lang = 'es'\n")
+    result = invoke("source", "list", "--config", config)
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"error: {config}: not valid TOML")
