@@ -27,10 +27,12 @@ def test_each_bad_input_is_one_line_and_the_good_articles_still_go_through(
     assert len(errors) == 3, result.output
     unresolvable, not_html, no_pair = errors
     assert "feeds.does-not-resolve.invalid" in unresolvable
-    assert "cannot resolve host" in unresolvable and "check the URL" in unresolvable
+    assert "cannot resolve host" in unresolvable
+    assert "check the URL" in unresolvable
     assert "report.pdf" in not_html
     assert "not an HTML page (application/pdf)" in not_html
-    assert "fr→es" in no_pair and "install the pair" in no_pair
+    assert "fr→es" in no_pair
+    assert "install the pair" in no_pair
     assert "in review 11" in " ".join(result.output.split())  # 10 sample + quiet lanes
 
 
@@ -41,11 +43,13 @@ def test_failed_articles_keep_their_reason_and_wait_before_a_retry(
     desk.run()
     [article] = desk.store.articles()
     assert article.status == ArticleStatus.FAILED
-    assert article.error is not None and "fr→es" in article.error
+    assert article.error is not None
+    assert "fr→es" in article.error
     # Within the backoff the failed article is not tried again.
     report = RunReport()
     desk.translate(report)
-    assert report.translated == 0 and report.failed == 0
+    assert report.translated == 0
+    assert report.failed == 0
 
 
 def test_an_unknown_article_is_one_line(config_path: Path) -> None:

@@ -24,8 +24,15 @@ def blog(tmp_path_factory: pytest.TempPathFactory, sample_url: str) -> Path:
     assert invoke("init", "--config", config, "--target-lang", "es").exit_code == 0
     write_config(folder, site={"title": "Desde fuera"})
     added = invoke(
-        "source", "add", f"{sample_url}feed.xml", "--lang", "en", "--license", "CC BY 4.0",
-        "--config", config,
+        "source",
+        "add",
+        f"{sample_url}feed.xml",
+        "--lang",
+        "en",
+        "--license",
+        "CC BY 4.0",
+        "--config",
+        config,
     )
     assert added.exit_code == 0, added.output
     ran = invoke("run", "--config", config)
@@ -56,7 +63,8 @@ def test_title_follows_the_template_author_then_translated_title(blog: Path) -> 
     title = text_of(page.xpath("//h1[@class='post-title']")[0])
     author, _, translated = title.partition("⚡️")
     assert author == "Ingrid Solberg"
-    assert translated and translated != "The Community Bread Oven on Mill Street"
+    assert translated
+    assert translated != "The Community Bread Oven on Mill Street"
     assert "Horno" in translated
 
 
@@ -133,9 +141,7 @@ def test_footer_carries_the_full_attribution(blog: Path, sample_url: str) -> Non
     assert "CC BY 4.0" in footer
     assert "apertium" in footer
     assert "sin edición humana" in footer
-    assert page.xpath("//link[@rel='canonical']/@href") == [
-        f"{sample_url}articles/bread-oven.html"
-    ]
+    assert page.xpath("//link[@rel='canonical']/@href") == [f"{sample_url}articles/bread-oven.html"]
 
 
 def test_index_lists_posts_newest_first(blog: Path) -> None:

@@ -11,7 +11,7 @@ import functools
 import http.server
 import socketserver
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -124,7 +124,9 @@ def _summary(report: RunReport) -> None:
 def init(
     config: ConfigOption = Path(CONFIG_FILE),
     target_lang: Annotated[str, typer.Option(help="Language to translate into.")] = "ja",
-    locale: Annotated[str | None, typer.Option(help="Locale for dates (default: from the language).")] = None,
+    locale: Annotated[
+        str | None, typer.Option(help="Locale for dates (default: from the language).")
+    ] = None,
     title: Annotated[str, typer.Option(help="The blog's name.")] = "foreigndesk",
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -135,7 +137,10 @@ def init(
     settings = defaults.model_copy(
         update={
             "desk": defaults.desk.model_copy(
-                update={"target_lang": target_lang, "locale": locale or _default_locale(target_lang)}
+                update={
+                    "target_lang": target_lang,
+                    "locale": locale or _default_locale(target_lang),
+                }
             ),
             "site": defaults.site.model_copy(update={"title": title}),
         }
@@ -187,7 +192,9 @@ def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
                 health.source.lang,
                 health.source.license or "",
                 str(health.items_taken),
-                health.last_success_at.isoformat(timespec="seconds") if health.last_success_at else "",
+                health.last_success_at.isoformat(timespec="seconds")
+                if health.last_success_at
+                else "",
                 health.last_error or "",
             )
         out.print(table)
@@ -205,7 +212,9 @@ def run(config: ConfigOption = Path(CONFIG_FILE)) -> None:
 @articles_app.command("list")
 @_one_line_errors
 def articles_list(
-    status: Annotated[ArticleStatus | None, typer.Option(help="Only articles in this status.")] = None,
+    status: Annotated[
+        ArticleStatus | None, typer.Option(help="Only articles in this status.")
+    ] = None,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Articles with their status."""
@@ -230,9 +239,14 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
         article = desk.store.article(article_id)
         out.print(f"[bold]{article.title or article.url}[/bold]")
         out.print(f"url: {article.url}", highlight=False)
-        out.print(f"status: {article.status.value}" + (f" ({article.error})" if article.error else ""))
-        out.print(f"authors: {', '.join(article.authors)}; date: {article.published}; "
-                  f"site: {article.site_name}; licence: {article.license}", highlight=False)
+        out.print(
+            f"status: {article.status.value}" + (f" ({article.error})" if article.error else "")
+        )
+        out.print(
+            f"authors: {', '.join(article.authors)}; date: {article.published}; "
+            f"site: {article.site_name}; licence: {article.license}",
+            highlight=False,
+        )
         try:
             translation = desk.translation(article)
         except DeskError:
@@ -295,12 +309,12 @@ def serve(
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     socketserver.TCPServer.allow_reuse_address = True
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        out.print(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
-                  highlight=False)
-        try:
+        out.print(
+            f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+            highlight=False,
+        )
+        with suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 def main() -> None:

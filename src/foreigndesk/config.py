@@ -165,7 +165,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise DeskError(f"{path}: setting {where}: {first['msg']} — see docs/configuration.md") from exc
+        raise DeskError(
+            f"{path}: setting {where}: {first['msg']} — see docs/configuration.md"
+        ) from exc
 
 
 def _toml_value(value: Any) -> str:

@@ -14,7 +14,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from foreigndesk.publish.target import PublishTarget
-    from foreigndesk.translate.engine import EngineFactory
+    from foreigndesk.translate.engine import EngineSpec
 
 PROJECT = "foreigndesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -22,7 +22,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def foreigndesk_engines() -> list[EngineFactory]:  # type: ignore[empty-body]
+def foreigndesk_engines() -> list[EngineSpec]:  # type: ignore[empty-body]
     """Translation engines this plugin provides, each with a unique ``name``."""
 
 

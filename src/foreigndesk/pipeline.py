@@ -31,12 +31,11 @@ from foreigndesk.models import (
     Article,
     ArticleStatus,
     BlockKind,
-    Post,
     Source,
     TranslatedBlock,
     Translation,
 )
-from foreigndesk.plugins import engine_factories, publish_targets
+from foreigndesk.plugins import engine_specs, publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.sources import parse_feed
@@ -167,13 +166,13 @@ class Desk:
     def engine(self) -> Engine:
         if self._engine is None:
             name = self.settings.translate.engine
-            factories = engine_factories()
-            if name not in factories:
+            specs = engine_specs()
+            if name not in specs:
                 raise DeskError(
                     f"translate.engine {name!r} is not installed — choose one of "
-                    f"{', '.join(sorted(factories)) or 'none'}"
+                    f"{', '.join(sorted(specs)) or 'none'}"
                 )
-            self._engine = factories[name].from_settings(self.settings)
+            self._engine = specs[name].create(self.settings)
         return self._engine
 
     def _each(
@@ -269,8 +268,9 @@ class Desk:
             else:
                 report.duplicates += 1
 
-        self._each("extract", self.store.due(ArticleStatus.FETCHED), work,
-                   ArticleStatus.FETCHED, report)
+        self._each(
+            "extract", self.store.due(ArticleStatus.FETCHED), work, ArticleStatus.FETCHED, report
+        )
 
     def translate(self, report: RunReport) -> None:
         ids = self.store.due(ArticleStatus.EXTRACTED)
@@ -374,8 +374,9 @@ class Desk:
             self.store.save_post(post)
             report.published += 1
 
-        self._each("publish", self.store.due(ArticleStatus.APPROVED), work,
-                   ArticleStatus.APPROVED, report)
+        self._each(
+            "publish", self.store.due(ArticleStatus.APPROVED), work, ArticleStatus.APPROVED, report
+        )
         self.build(report)
 
     def build(self, report: RunReport) -> None:

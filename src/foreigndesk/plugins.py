@@ -12,7 +12,7 @@ from foreigndesk.errors import DeskError
 
 if TYPE_CHECKING:
     from foreigndesk.publish.target import PublishTarget
-    from foreigndesk.translate.engine import EngineFactory
+    from foreigndesk.translate.engine import EngineSpec
 
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ def _by_name(groups: list[list[T]], kind: str) -> dict[str, T]:
     return found
 
 
-def engine_factories() -> dict[str, EngineFactory]:
+def engine_specs() -> dict[str, EngineSpec]:
     return _by_name(plugin_manager().hook.foreigndesk_engines(), "engine")
 
 

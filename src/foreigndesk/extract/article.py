@@ -44,8 +44,9 @@ def _is_byline(block: Block, authors: tuple[str, ...], byline: str | None) -> bo
     return text.lower().startswith("by ") and any(name in text for name in authors)
 
 
-def _clean_top(blocks: list[Block], title: str, authors: tuple[str, ...], byline: str | None
-               ) -> list[Block]:
+def _clean_top(
+    blocks: list[Block], title: str, authors: tuple[str, ...], byline: str | None
+) -> list[Block]:
     """Drop the headline and the byline that extractors leave at the top of the body."""
     cleaned: list[Block] = []
     for index, block in enumerate(blocks):
@@ -75,8 +76,9 @@ def extract_article(
     """Extract the article from a page; raises DeskError when there is none to be had."""
     tree = _parse(content, encoding)
     lang = page_lang(tree) or lang
-    metadata = trafilatura.extract_metadata(lxml_html.tostring(tree, encoding="unicode"),
-                                            default_url=url)
+    metadata = trafilatura.extract_metadata(
+        lxml_html.tostring(tree, encoding="unicode"), default_url=url
+    )
     site_name = (metadata.sitename if metadata else None) or None
     raw_title = (metadata.title if metadata else None) or ""
     title = strip_site_suffix(raw_title, site_name)

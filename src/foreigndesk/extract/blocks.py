@@ -75,7 +75,7 @@ def _walk(parent: etree._Element, figures: list[Figure]) -> Iterator[Block | Non
             level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
             yield _text_block(BlockKind.HEADING, element, level=level)
         elif tag == "p":
-            text = "".join(element.itertext()).strip()
+            text = "".join(str(t) for t in element.itertext()).strip()
             if match := MARKER_RE.match(text):
                 index = int(match.group(1))
                 if index < len(figures):

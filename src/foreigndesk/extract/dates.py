@@ -37,11 +37,11 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b")
 _MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})", re.I)
-_DAY_MONTH_YEAR = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>\d{4})", re.I)
-_CJK = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
-_RELATIVE_EN = re.compile(
-    r"\b(?P<n>\d+|an?|one)\s+(?P<unit>minute|hour|day|week)s?\s+ago\b", re.I
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>\d{4})", re.I
 )
+_CJK = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_RELATIVE_EN = re.compile(r"\b(?P<n>\d+|an?|one)\s+(?P<unit>minute|hour|day|week)s?\s+ago\b", re.I)
 _RELATIVE_JA = re.compile(r"(?P<n>\d+)\s*(?P<unit>分|時間|日|週間)前")
 _UNIT_SECONDS = {
     "minute": 60,

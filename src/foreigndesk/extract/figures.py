@@ -65,9 +65,7 @@ def set_figures_aside(tree: lxml_html.HtmlElement, base_url: str) -> list[Figure
             )
         )
     # Replace after collecting: mutating the tree while iterating it skips nodes.
-    for index, figure in enumerate(
-        [f for f in tree.iter("figure") if f.xpath(".//img[@src]")]
-    ):
+    for index, figure in enumerate([f for f in tree.iter("figure") if f.xpath(".//img[@src]")]):
         marker = lxml_html.Element("p")
         marker.text = MARKER.format(index)
         marker.tail = figure.tail

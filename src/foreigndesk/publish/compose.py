@@ -70,7 +70,9 @@ def format_byline(authors: str, published: date | None, settings: Settings) -> s
     return byline.strip(" ·,:：著") if not (authors and when) else byline
 
 
-def lead_positions(translation: Translation, chosen: tuple[int, ...] | None, rule: str) -> list[int]:
+def lead_positions(
+    translation: Translation, chosen: tuple[int, ...] | None, rule: str
+) -> list[int]:
     """The editor's pick, or the configured default: the last or first paragraph, or none."""
     if chosen is not None:
         return [p for p in chosen if 0 <= p < len(translation.blocks)]
@@ -82,9 +84,7 @@ def lead_positions(translation: Translation, chosen: tuple[int, ...] | None, rul
     return [paragraphs[0]] if rule == "first_paragraph" else [paragraphs[-1]]
 
 
-def compose_post(
-    article: Article, translation: Translation, settings: Settings, slug: str
-) -> Post:
+def compose_post(article: Article, translation: Translation, settings: Settings, slug: str) -> Post:
     locale = _locale(settings)
     authors = format_authors(article.authors, locale)
     title = settings.post.title_template.format(

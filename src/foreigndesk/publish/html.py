@@ -48,7 +48,9 @@ def render_blocks(items: Iterable[TranslatedBlock]) -> str:
     open_list: str | None = None
     for item in items:
         block = item.block
-        list_tag = ("ol" if block.list_ordered else "ul") if block.kind == BlockKind.LIST_ITEM else None
+        list_tag = (
+            ("ol" if block.list_ordered else "ul") if block.kind == BlockKind.LIST_ITEM else None
+        )
         if open_list and list_tag != open_list:
             out.append(f"</{open_list}>")
             open_list = None

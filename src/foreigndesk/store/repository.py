@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -122,7 +122,9 @@ class Store:
         except Exception as exc:
             if isinstance(exc, DeskError):
                 raise
-            raise DeskError(f"cannot open the store at {url}: {exc} — check desk.database_url") from exc
+            raise DeskError(
+                f"cannot open the store at {url}: {exc} — check desk.database_url"
+            ) from exc
         return cls(engine)
 
     def close(self) -> None:
@@ -201,7 +203,8 @@ class Store:
                     )
                     .on_conflict_do_nothing(index_elements=["url"])
                 )
-                new += session.execute(statement).rowcount or 0
+                result = cast(CursorResult[Any], session.execute(statement))
+                new += result.rowcount or 0
             row = session.get_one(SourceRow, source_id)
             row.title = row.title or title
             row.etag, row.last_modified = etag, last_modified
@@ -293,7 +296,7 @@ class Store:
             rows = session.execute(
                 select(ArticleRow.status, func.count()).group_by(ArticleRow.status)
             )
-            return {key: value for key, value in rows}
+            return {row[0]: row[1] for row in rows}
 
     def set_status(
         self, article_id: int, status: ArticleStatus, *, expect: Iterable[ArticleStatus] = ()
@@ -304,8 +307,11 @@ class Store:
             allowed = [s.value for s in expect]
             if allowed:
                 statement = statement.where(ArticleRow.status.in_(allowed))
-            result = session.execute(
-                statement.values(status=status.value, error=None, failed_stage=None, attempts=0)
+            result = cast(
+                CursorResult[Any],
+                session.execute(
+                    statement.values(status=status.value, error=None, failed_stage=None, attempts=0)
+                ),
             )
             return bool(result.rowcount)
 
@@ -398,9 +404,7 @@ class Store:
                 .limit(1)
             )
             row.duplicate_of = earlier
-            row.status = (
-                ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
-            )
+            row.status = ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
             return earlier
 
     # -- translation memory ----------------------------------------------------------------
@@ -413,7 +417,7 @@ class Store:
             rows = session.execute(
                 select(MemoryRow.key, MemoryRow.target_text).where(MemoryRow.key.in_(keys))
             )
-            return {key: value for key, value in rows}
+            return {row[0]: row[1] for row in rows}
 
     def save_translation(
         self,
@@ -526,8 +530,8 @@ def _post_values(post: Post) -> dict[str, Any]:
 
 
 def _post(row: PostRow) -> Post:
-    attribution = dict(row.attribution)
-    published = attribution.pop("published")
+    attribution: dict[str, Any] = dict(row.attribution)
+    published = attribution["published"]
     return Post(
         article_id=row.article_id,
         slug=row.slug,
@@ -537,8 +541,14 @@ def _post(row: PostRow) -> Post:
         lead_html=row.lead_html,
         body_html=row.body_html,
         attribution=Attribution(
-            **{**attribution, "authors": tuple(attribution["authors"])},
+            original_title=str(attribution["original_title"]),
+            url=str(attribution["url"]),
+            authors=tuple(attribution["authors"]),
             published=date.fromisoformat(published) if published else None,
+            site_name=str(attribution["site_name"]),
+            license=attribution["license"],
+            engine=str(attribution["engine"]),
+            human_edited=bool(attribution["human_edited"]),
         ),
         published=date.fromisoformat(row.published) if row.published else None,
         excerpt_only=row.excerpt_only,

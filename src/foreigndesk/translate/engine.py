@@ -7,9 +7,9 @@ segments in the small inline-HTML subset and returns them in the same order, or 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from foreigndesk.config import Settings
@@ -28,7 +28,11 @@ class EngineResult:
 class Engine(Protocol):
     """A configured translator, ready to take batches."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The engine's name, as it appears in the translation memory and on posts."""
+        ...
+
     #: Inline tags (a, em, strong) come back in place, so no placeholders are needed.
     keeps_markup: bool
 
@@ -41,10 +45,10 @@ class Engine(Protocol):
         ...
 
 
-class EngineFactory(Protocol):
-    """What a plugin registers: a name and a way to build the engine from the settings."""
+@dataclass(frozen=True)
+class EngineSpec:
+    """What a plugin registers for an engine: its name and how to build it from settings."""
 
-    name: ClassVar[str]
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Engine: ...
+    name: str
+    create: Callable[[Settings], Engine]
+    description: str = ""

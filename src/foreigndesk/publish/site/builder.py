@@ -105,9 +105,7 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
         _write(
             root,
             post_path(post) + "index.html",
-            post_template.render(
-                post=post, root="../../", when=when, **context
-            ),
+            post_template.render(post=post, root="../../", when=when, **context),
             writes,
         )
     _write(

@@ -20,7 +20,7 @@ from typing import ClassVar
 from foreigndesk.config import Settings
 from foreigndesk.errors import EngineError
 from foreigndesk.hookspecs import hookimpl
-from foreigndesk.translate.engine import Engine, EngineFactory, EngineResult
+from foreigndesk.translate.engine import Engine, EngineResult, EngineSpec
 from foreigndesk.translate.languages import to_iso639_1
 
 _SEGMENT = re.compile(r'<div id="fd(\d+)">(.*?)</div>', re.S)
@@ -128,8 +128,7 @@ class ApertiumEngine:
                 os.killpg(process.pid, signal.SIGKILL)
             await process.wait()
             raise EngineError(
-                f"apertium took longer than {self.timeout:g} s — raise "
-                "translate.apertium.timeout"
+                f"apertium took longer than {self.timeout:g} s — raise translate.apertium.timeout"
             ) from exc
         if process.returncode != 0:
             message = stderr.decode("utf-8", "replace").strip().splitlines()
@@ -138,5 +137,11 @@ class ApertiumEngine:
 
 
 @hookimpl
-def foreigndesk_engines() -> list[EngineFactory]:
-    return [ApertiumEngine]
+def foreigndesk_engines() -> list[EngineSpec]:
+    return [
+        EngineSpec(
+            name=ApertiumEngine.name,
+            create=ApertiumEngine.from_settings,
+            description="apertium, rule-based and offline (Debian's apertium-* pair packages)",
+        )
+    ]
