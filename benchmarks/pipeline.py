@@ -10,8 +10,8 @@ The baseline is trafilatura extracting the same pages straight from disk, becaus
 trafilatura is the library the desk's extraction is built on: its bare rate is the most any
 desk stage that reads pages could reach, and the ratio says how much the desk adds on top of
 the one piece of work it cannot skip. Absolute figures depend on the machine; a ratio to a
-baseline measured in the same run on the same machine does much less, so only ratios are
-worth comparing between runs.
+baseline measured in the same run on the same machine depends on it much less, so ratios,
+not rates, are what to compare between runs.
 
 The pages are generated from the bundled sample magazine: its sentences are reshuffled
 (seeded, so every run sees the same pages) into N distinct articles of the samples' shape
@@ -400,7 +400,7 @@ def check(
     """Fail loudly, with every error the desk reported, unless every count in ``actual`` is
     ``expected`` (``duplicates`` and ``failed``: 0) and no stage reported an error."""
     problems = [
-        f"{name} = {value}, expected {want}"
+        f"  {name} = {value}, expected {want}"
         for name, value in actual.items()
         if value != (want := 0 if name in ("duplicates", "failed") else expected)
     ]

@@ -4,6 +4,7 @@ approves the posts and builds the blog. The blog must show every part of the pos
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import feedparser
 import pytest
@@ -51,7 +52,8 @@ def post_page(blog: Path, slug_part: str) -> html.HtmlElement:
 
 def original_paragraphs(name: str) -> list[str]:
     page = html.fromstring((SAMPLE_SITE / "articles" / name).read_bytes())
-    return [text_of(p) for p in page.xpath("//article/p[not(@class)]")]
+    paragraphs = cast("list[html.HtmlElement]", page.xpath("//article/p[not(@class)]"))
+    return [text_of(p) for p in paragraphs]
 
 
 def test_every_sample_article_becomes_a_post(blog: Path) -> None:
@@ -146,7 +148,7 @@ def test_footer_carries_the_full_attribution(blog: Path, sample_url: str) -> Non
 
 def test_index_lists_posts_newest_first(blog: Path) -> None:
     index = html.fromstring((blog / "index.html").read_bytes())
-    links = index.xpath("//article[@class='post-summary']/h2/a/@href")
+    links = cast("list[str]", index.xpath("//article[@class='post-summary']/h2/a/@href"))
     assert len(links) == 10
     assert links == sorted(links, reverse=True)  # slugs start with the ISO date
 

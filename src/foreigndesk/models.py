@@ -138,6 +138,7 @@ class Attribution:
     """Everything a post must say about the original: shown on every post, never dropped."""
 
     original_title: str
+    original_lang: str
     url: str
     authors: tuple[str, ...]
     published: date | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 import trafilatura
@@ -14,6 +15,7 @@ from foreigndesk.extract.dates import parse_date
 from foreigndesk.extract.figures import set_figures_aside
 from foreigndesk.extract.metadata import (
     byline_text,
+    linked_authors,
     page_lang,
     page_license,
     split_authors,
@@ -21,6 +23,9 @@ from foreigndesk.extract.metadata import (
 )
 from foreigndesk.extract.repeats import drop_repeats
 from foreigndesk.models import Block, BlockKind, ExtractedArticle
+
+#: Where a byline's names end and its date begins: "By Jane Roe · 16/11/2024".
+_DATE_TAIL = re.compile(r"\s(?:·|\||—|-|,|on)\s|\s\d")
 
 #: A paragraph this short near the top that names the author or the date is the byline.
 _BYLINE_MAX_CHARS = 160
@@ -83,9 +88,12 @@ def extract_article(
     raw_title = (metadata.title if metadata else None) or ""
     title = strip_site_suffix(raw_title, site_name)
     byline = byline_text(tree)
-    authors = split_authors(metadata.author if metadata else None)
+    # rel=author links name every co-author; trafilatura's metadata keeps only the first.
+    authors = linked_authors(tree)
     if not authors and byline:
-        authors = split_authors(byline.split("·")[0])
+        authors = split_authors(_DATE_TAIL.split(byline)[0])
+    if not authors and metadata:
+        authors = split_authors(metadata.author)
     published = parse_date(byline, lang=lang, now=fetched_at) if byline else None
     if published is None and metadata and metadata.date:
         published = parse_date(metadata.date)

@@ -61,6 +61,16 @@ def page_lang(tree: lxml_html.HtmlElement) -> str | None:
     return lang.strip() if lang else None
 
 
+def linked_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
+    """Names the page links with ``rel="author"``, in order: every co-author, not the first."""
+    names: list[str] = []
+    for link in tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
+        for name in split_authors(link.text_content()):
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
 def byline_text(tree: lxml_html.HtmlElement) -> str | None:
     """The text of the page's byline element, where the page marks one."""
     for element in tree.xpath(

@@ -105,6 +105,7 @@ def compose_post(article: Article, translation: Translation, settings: Settings,
         body_html="" if excerpt_only else render_blocks(translation.blocks),
         attribution=Attribution(
             original_title=article.title or article.url,
+            original_lang=article.source_lang,
             url=article.url,
             authors=article.authors,
             published=article.published,

@@ -542,6 +542,7 @@ def _post(row: PostRow) -> Post:
         body_html=row.body_html,
         attribution=Attribution(
             original_title=str(attribution["original_title"]),
+            original_lang=str(attribution.get("original_lang", "")),
             url=str(attribution["url"]),
             authors=tuple(attribution["authors"]),
             published=date.fromisoformat(published) if published else None,

@@ -1,0 +1,57 @@
+"""The store: migrations describe the tables exactly, SQLite runs in WAL mode, and the
+uniqueness the pipeline's idempotence rests on holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from foreigndesk.store import Store
+from foreigndesk.store.database import migrate
+from foreigndesk.store.tables import Base
+
+
+def test_migrations_build_exactly_the_declared_tables(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_opening_twice_migrates_once(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    migrate(store.engine)
+    with store.engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    assert versions == [("0001",)]
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_source_url_is_stored_once(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    first, created = store.add_source("https://feeds.test/a.xml", "en")
+    again, created_again = store.add_source("https://feeds.test/a.xml", "fr")
+    assert created and not created_again
+    assert again == first
+    assert [s.url for s in store.sources()] == ["https://feeds.test/a.xml"]
+
+
+def test_a_candidate_url_is_stored_once_whichever_source_lists_it(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    a, _ = store.add_source("https://feeds.test/a.xml", "en")
+    b, _ = store.add_source("https://feeds.test/b.xml", "en")
+    assert a.id is not None and b.id is not None
+    urls = ["https://news.test/1", "https://news.test/2"]
+    kwargs = {"title": None, "etag": None, "last_modified": None}
+    assert store.record_source_success(a.id, urls=urls, **kwargs) == 2
+    assert store.record_source_success(b.id, urls=[*urls, "https://news.test/3"], **kwargs) == 1
+    assert len(store.articles()) == 3
