@@ -80,8 +80,7 @@ class RichReporter:
         self.task: TaskID | None = None
 
     def stage(self, name: str, total: int) -> None:
-        if self.task is not None:
-            self.progress.update(self.task, visible=total > 0 or False)
+        # A stage with nothing to do draws no bar.
         self.task = self.progress.add_task(name, total=total, visible=total > 0)
 
     def advance(self) -> None:

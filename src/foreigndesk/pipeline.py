@@ -226,7 +226,8 @@ class Desk:
                             last_modified=result.last_modified,
                         )
                 except DeskError as exc:
-                    message = f"source {source.url}: {exc}".replace(f": {source.url}: ", ": ")
+                    # Fetch and feed errors start with the URL they are about.
+                    message = f"source {exc}"
                     logger.warning(message)
                     self.reporter.error(message)
                     self.store.record_source_error(source.id, str(exc))
