@@ -83,11 +83,95 @@ class ApertiumSettings(_Section):
     )
 
 
+def _languages(description: str = "Languages this engine translates between (ISO 639-1).") -> Any:
+    from foreigndesk.translate.languages import COMMON_LANGUAGES
+
+    return Field(default_factory=lambda: list(COMMON_LANGUAGES), description=description)
+
+
+class DeepLSettings(_Section):
+    """DeepL API v2. The key comes from the environment variable named by key_env."""
+
+    api_url: str = Field(
+        "https://api-free.deepl.com",
+        description="API base URL: https://api-free.deepl.com (Free) or "
+        "https://api.deepl.com (Pro).",
+    )
+    key_env: str = Field("DEEPL_API_KEY", description="Environment variable holding the API key.")
+    timeout: float = Field(60.0, description="Seconds one request may take.")
+    concurrency: int = Field(4, description="Requests in flight at once.")
+
+
+class GoogleSettings(_Section):
+    """Google Cloud Translation v3 (translateText)."""
+
+    api_url: str = Field("https://translation.googleapis.com", description="API base URL.")
+    project: str = Field("", description="Google Cloud project id or number.")
+    location: str = Field("global", description="Location; glossaries need a regional one.")
+    glossary: str = Field(
+        "",
+        description="Full name of a glossary resource created in Google Cloud to apply "
+        "natively; empty protects the desk's glossary terms instead.",
+    )
+    token_env: str = Field(
+        "GOOGLE_CLOUD_ACCESS_TOKEN",
+        description="Environment variable holding an OAuth access token "
+        "(e.g. from `gcloud auth print-access-token`).",
+    )
+    timeout: float = Field(60.0, description="Seconds one request may take.")
+    concurrency: int = Field(4, description="Requests in flight at once.")
+    languages: list[str] = _languages()
+
+
+class LibreTranslateSettings(_Section):
+    """A LibreTranslate server."""
+
+    api_url: str = Field("http://127.0.0.1:5000", description="The server's base URL.")
+    key_env: str = Field(
+        "LIBRETRANSLATE_API_KEY", description="Environment variable holding the API key, if any."
+    )
+    timeout: float = Field(120.0, description="Seconds one request may take.")
+    concurrency: int = Field(2, description="Requests in flight at once.")
+    languages: list[str] = _languages()
+
+
+class OpenAISettings(_Section):
+    """An OpenAI-compatible chat endpoint: llama.cpp server, Ollama, vLLM, OpenAI."""
+
+    api_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="Base URL, up to and including /v1."
+    )
+    model: str = Field("default", description="Model name sent with each request.")
+    key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding the API key, if any."
+    )
+    temperature: float = Field(0.0, description="Sampling temperature; 0 for stable output.")
+    batch_segments: int = Field(
+        12, description="Paragraphs per request: each request carries its neighbours as context."
+    )
+    timeout: float = Field(300.0, description="Seconds one request may take.")
+    concurrency: int = Field(2, description="Requests in flight at once.")
+    languages: list[str] = _languages()
+
+
 class TranslateSettings(_Section):
-    """Which engine translates, and its own settings."""
+    """Which engines translate, in which order, within which budgets."""
 
     engine: str = Field("apertium", description="Name of the engine to translate with.")
+    fallback: list[str] = Field(
+        default_factory=list,
+        description="Engines tried in order for text the first engine could not translate.",
+    )
+    budget: dict[str, int] = Field(
+        default_factory=dict,
+        description="Monthly budget per engine, in the units it bills (characters or "
+        "tokens), e.g. { deepl = 500000 }; an engine over budget is not called.",
+    )
     apertium: ApertiumSettings = Field(default_factory=ApertiumSettings)
+    deepl: DeepLSettings = Field(default_factory=DeepLSettings)
+    google: GoogleSettings = Field(default_factory=GoogleSettings)
+    libretranslate: LibreTranslateSettings = Field(default_factory=LibreTranslateSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
 
 
 class PostSettings(_Section):
@@ -177,6 +261,9 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 

@@ -18,4 +18,18 @@ class UnsupportedPair(DeskError):
 
 
 class EngineError(DeskError):
-    """An engine failed on a call that may succeed later."""
+    """An engine call failed; the message names the engine, the reason and the fix.
+
+    ``engine_wide`` says the failure is the engine's, not the text's (bad key, quota,
+    outage): the other segments should not be tried with it, and a fallback engine takes
+    over. Otherwise the failure belongs to the segments sent, and splitting the batch
+    finds the one that fails.
+    """
+
+    def __init__(self, message: str, *, engine_wide: bool = True) -> None:
+        super().__init__(message)
+        self.engine_wide = engine_wide
+
+
+class BudgetExceeded(EngineError):
+    """An engine's monthly budget would be overspent; it is not called again this month."""

@@ -35,6 +35,8 @@ class BlockKind(enum.StrEnum):
     LIST_ITEM = "list_item"
     IMAGE = "image"
     CAPTION = "caption"
+    TABLE = "table"
+    CODE = "code"
 
 
 #: Kinds whose text goes through a translation engine. An image's caption does too, but
@@ -73,6 +75,7 @@ class Block:
     caption: str | None = None
     credit: str | None = None
     list_ordered: bool = False
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class ExtractedArticle:
     license: str | None = None
     description: str | None = None
     repeats: tuple[str, ...] = ()
+    updated: date | None = None
+    tags: tuple[str, ...] = ()
+    extractor: str = "trafilatura"
 
 
 @dataclass(frozen=True)
@@ -163,3 +169,20 @@ class Post:
     published: date | None
     excerpt_only: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """A translated segment in the translation memory, machine-made or an editor's."""
+
+    key: str
+    source_hash: str
+    source_lang: str
+    target_lang: str
+    engine: str
+    glossary_version: str
+    source_text: str
+    target_text: str
+    origin: str = "machine"
+    flags: tuple[str, ...] = ()
+    updated_at: datetime | None = None

@@ -14,6 +14,7 @@ executor that runs them as distributed tasks can map the same functions over the
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from foreigndesk.models import (
     Article,
     ArticleStatus,
     BlockKind,
+    MemoryEntry,
     Source,
     TranslatedBlock,
     Translation,
@@ -40,10 +42,11 @@ from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.sources import parse_feed
 from foreigndesk.store import Store
-from foreigndesk.store.repository import MemoryEntry
-from foreigndesk.translate import Engine, memory_key, source_hash
+from foreigndesk.store.tables import utcnow
+from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, choose, source_hash
+from foreigndesk.translate.breaker import CircuitBreaker
 from foreigndesk.translate.languages import base_language
-from foreigndesk.translate.memory import NO_GLOSSARY
+from foreigndesk.translate.memory import HUMAN, machine_entry
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,19 @@ def assemble_translation(
     )
 
 
+def segment_labels(article: Article) -> dict[str, str]:
+    """How to name each segment in an error line: ``title``, ``block 4``, ``block 4 caption``."""
+    labels = {escape(article.title or "", quote=False): "title"}
+    for index, block in enumerate(article.blocks):
+        if block.kind in TRANSLATABLE_KINDS:
+            labels.setdefault(block.html, f"block {index}")
+        elif block.kind == BlockKind.IMAGE:
+            for part, text in (("alt text", block.alt), ("caption", block.caption)):
+                if text:
+                    labels.setdefault(escape(text, quote=False), f"block {index} {part}")
+    return labels
+
+
 # -- the desk ----------------------------------------------------------------------------
 
 
@@ -150,30 +166,21 @@ class Desk:
         *,
         reporter: Reporter | None = None,
         transport: httpx.BaseTransport | None = None,
+        engine: str | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.reporter: Reporter = reporter or SilentReporter()
+        self.engine_override = engine
+        self.breakers: dict[str, CircuitBreaker] = {}
         self._transport = transport
-        self._engine: Engine | None = None
+        self._engines: dict[str, Engine] = {}
 
     # The client is made per stage so no connection outlives the work that needed it.
     def _client(self) -> httpx.Client:
         return make_client(
             self.settings.user_agent, self.settings.fetch.timeout, transport=self._transport
         )
-
-    def engine(self) -> Engine:
-        if self._engine is None:
-            name = self.settings.translate.engine
-            specs = engine_specs()
-            if name not in specs:
-                raise DeskError(
-                    f"translate.engine {name!r} is not installed — choose one of "
-                    f"{', '.join(sorted(specs)) or 'none'}"
-                )
-            self._engine = specs[name].create(self.settings)
-        return self._engine
 
     def _each(
         self,
@@ -273,58 +280,142 @@ class Desk:
             "extract", self.store.due(ArticleStatus.FETCHED), work, ArticleStatus.FETCHED, report
         )
 
+    def _engine(self, name: str) -> Engine:
+        """The engine called ``name``, built once per stage from its plugin's spec."""
+        if name not in self._engines:
+            specs = engine_specs()
+            if name not in specs:
+                raise DeskError(
+                    f"engine {name!r} is not installed — choose one of "
+                    f"{', '.join(sorted(specs)) or 'none'} in translate.engine"
+                )
+            self._engines[name] = specs[name].create(self.settings)
+        return self._engines[name]
+
+    def chain(self, source_engine: str | None = None) -> list[Engine]:
+        """The engines to try, in order: the run's or source's choice, then the fallbacks."""
+        first = self.engine_override or source_engine or self.settings.translate.engine
+        names = list(dict.fromkeys([first, *self.settings.translate.fallback]))
+        return [self._engine(name) for name in names]
+
+    def _budget_left(self, name: str) -> int | None:
+        budget = self.settings.translate.budget.get(name)
+        if budget is None:
+            return None
+        _, used = self.store.engine_usage(utcnow().strftime("%Y-%m")).get(name, (0, 0))
+        return max(budget - used, 0)
+
+    async def _close_engines(self) -> None:
+        for engine in self._engines.values():
+            await engine.aclose()
+        self._engines.clear()
+
     def translate(self, report: RunReport) -> None:
         ids = self.store.due(ArticleStatus.EXTRACTED)
         if not ids:
             return
-        engine = self.engine()
-        target = base_language(self.settings.desk.target_lang)
-
-        def work(article_id: int) -> None:
-            article = self.store.article(article_id)
-            source = base_language(article.source_lang)
-            if (source, target) not in engine.pairs():
-                offered = ", ".join(f"{s}→{t}" for s, t in sorted(engine.pairs())) or "none"
-                raise UnsupportedPair(
-                    f"no {source}→{target} pair in engine {engine.name} (it offers: {offered})"
-                    f" — install the pair or set the source's language with --lang"
+        # One event loop for the whole stage: remote engines keep their connections open
+        # from one article to the next.
+        with asyncio.Runner() as runner:
+            try:
+                self._each(
+                    "translate",
+                    ids,
+                    lambda article_id: runner.run(self._translate_article(article_id, report)),
+                    ArticleStatus.EXTRACTED,
+                    report,
                 )
-            segments = segments_of(article)
-            keys = {s: memory_key(s, source, target, engine.name, NO_GLOSSARY) for s in segments}
-            known = self.store.memory_lookup(keys.values())
-            missing = [s for s in segments if keys[s] not in known]
-            report.memory_hits += len(segments) - len(missing)
-            entries: list[MemoryEntry] = []
-            characters = 0
-            if missing:
-                result = asyncio.run(engine.translate(missing, source, target))
-                report.engine_calls += 1
-                characters = result.characters
-                entries = [
-                    MemoryEntry(
-                        key=keys[text],
-                        source_hash=source_hash(text),
-                        source_lang=source,
-                        target_lang=target,
-                        engine=engine.name,
-                        glossary_version=NO_GLOSSARY,
-                        source_text=text,
-                        target_text=translation,
-                    )
-                    for text, translation in zip(missing, result.segments, strict=True)
-                ]
-            self.store.save_translation(
-                article_id,
-                entries,
-                engine=engine.name,
-                target_lang=target,
-                characters=characters,
-                calls=1 if missing else 0,
-                next_status=ArticleStatus.TRANSLATED,
-            )
-            report.translated += 1
+            finally:
+                runner.run(self._close_engines())
 
-        self._each("translate", ids, work, ArticleStatus.EXTRACTED, report)
+    async def _translate_article(self, article_id: int, report: RunReport) -> None:
+        article = self.store.article(article_id)
+        source = base_language(article.source_lang)
+        target = base_language(self.settings.desk.target_lang)
+        chain = self.chain(self.store.source_engine(article.source_id))
+        if not any((source, target) in engine.pairs() for engine in chain):
+            offered = "; ".join(
+                f"{e.name}: {', '.join(f'{s}→{t}' for s, t in sorted(e.pairs())) or 'none'}"
+                for e in chain
+            )
+            raise UnsupportedPair(
+                f"no {source}→{target} pair in {', '.join(e.name for e in chain)} ({offered})"
+                " — install the pair, add an engine to translate.fallback, or set the"
+                " source's language with --lang"
+            )
+        glossary = self.glossary(article)
+        segments = segments_of(article)
+        known = self._remembered(segments, source, target, [e.name for e in chain], glossary)
+        missing = [s for s in segments if s not in known]
+        report.memory_hits += len(segments) - len(missing)
+        translator = Translator(chain, breakers=self.breakers, budget_left=self._budget_left)
+        run = await translator.translate(missing, source, target, glossary)
+        entries = [
+            machine_entry(
+                text,
+                result.text,
+                source,
+                target,
+                result.engine,
+                glossary.version_for(text),
+                result.flags,
+            )
+            for text, result in run.results.items()
+            if result.text is not None and result.engine is not None
+        ]
+        usage = {
+            e.name: (run.usage[e.name].calls, run.usage[e.name].billed, e.billing_unit)
+            for e in chain
+            if e.name in run.usage
+        }
+        report.engine_calls += sum(calls for calls, _, _ in usage.values())
+        engines = sorted({m.engine for m in known.values()} | {e.engine for e in entries})
+        failures = run.failures
+        self.store.save_translation(
+            article_id,
+            entries,
+            usage=usage,
+            engine=",".join(engines),
+            target_lang=target,
+            next_status=None if failures else ArticleStatus.TRANSLATED,
+        )
+        if failures:
+            labels = segment_labels(article)
+            listed = "; ".join(
+                f"{labels.get(text, 'a block')}: {reason}" for text, reason in failures.items()
+            )
+            raise DeskError(
+                f"{len(failures)} of {len(segments)} segments not translated ({listed});"
+                " the rest is kept and only these are tried again"
+            )
+        report.translated += 1
+
+    def _remembered(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        engines: Sequence[str],
+        glossary: Glossary,
+        *,
+        any_machine: bool = False,
+    ) -> dict[str, MemoryEntry]:
+        """The translation memory's entry for each segment it can serve."""
+        hashes = {text: source_hash(text) for text in segments}
+        by_hash: dict[str, list[MemoryEntry]] = {}
+        for entry in self.store.memory_candidates(hashes.values(), source, target):
+            by_hash.setdefault(entry.source_hash, []).append(entry)
+        found: dict[str, MemoryEntry] = {}
+        for text, digest in hashes.items():
+            chosen = choose(
+                by_hash.get(digest, []),
+                engines,
+                glossary.version_for(text),
+                any_machine=any_machine,
+            )
+            if chosen is not None:
+                found[text] = chosen
+        return found
 
     def review(self, report: RunReport) -> None:
         """Translated articles wait for an editor, or go straight on with auto_approve."""
@@ -350,15 +441,32 @@ class Desk:
         self.store.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
         return self.store.article(article_id, with_blocks=False)
 
-    def translation(self, article: Article) -> Translation:
-        engine, target = self.store.translation_target(article.id)
+    def glossary(self, article: Article) -> Glossary:
         source = base_language(article.source_lang)
+        target = base_language(self.settings.desk.target_lang)
+        terms = self.store.glossary_terms(source, target)
+        return Glossary(source, target, tuple(GlossaryEntry(*t) for t in terms))
+
+    def translation(self, article: Article) -> Translation:
+        """The article in the target language as the memory holds it now: an editor's
+        corrections first, then the engines that translated it."""
+        engines, target = self.store.translation_target(article.id)
+        glossary = self.glossary(article)
         segments = segments_of(article)
-        keys = {s: memory_key(s, source, target, engine, NO_GLOSSARY) for s in segments}
-        known = self.store.memory_lookup(keys.values())
-        return assemble_translation(
-            article, target, engine, {s: known[k] for s, k in keys.items() if k in known}
+        found = self._remembered(
+            segments,
+            glossary.source_lang,
+            target,
+            [*engines.split(","), self.settings.translate.engine],
+            glossary,
+            any_machine=True,
         )
+        used = sorted({e.engine for e in found.values() if e.origin != HUMAN}) or engines.split(",")
+        translation = assemble_translation(
+            article, target, ", ".join(used), {s: e.target_text for s, e in found.items()}
+        )
+        human = any(e.origin == HUMAN for e in found.values())
+        return dataclasses.replace(translation, human_edited=human)
 
     def _slug(self, article: Article) -> str:
         base = slug_for(article)
@@ -370,7 +478,11 @@ class Desk:
         def work(article_id: int) -> None:
             article = self.store.article(article_id)
             post = compose_post(
-                article, self.translation(article), self.settings, self._slug(article)
+                article,
+                self.translation(article),
+                self.settings,
+                self._slug(article),
+                glossary=self.glossary(article),
             )
             self.store.save_post(post)
             report.published += 1

@@ -37,7 +37,7 @@ def test_a_batch_comes_back_in_order_one_segment_each(engine: ApertiumEngine) ->
         engine.translate(["The house is red.", "New gates", "The cat is black."], "en", "es")
     )
     assert result.segments == ("La casa es roja.", "Puertas nuevas", "El gato es negro.")
-    assert result.characters == len("The house is red.New gatesThe cat is black.")
+    assert result.billed == len("The house is red.New gatesThe cat is black.")
 
 
 def test_links_and_emphasis_come_back_in_place(engine: ApertiumEngine) -> None:

@@ -23,6 +23,7 @@ from foreigndesk.models import Article, Attribution, BlockKind, Post, Translatio
 from foreigndesk.publish.html import render_blocks
 from foreigndesk.publish.labels import labels_for
 from foreigndesk.publish.licenses import allows_full_text
+from foreigndesk.translate.glossary import Glossary
 
 _NOT_SLUGS = frozenset({"index", "article", "post", "story", "amp", "default"})
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -84,9 +85,19 @@ def lead_positions(
     return [paragraphs[0]] if rule == "first_paragraph" else [paragraphs[-1]]
 
 
-def compose_post(article: Article, translation: Translation, settings: Settings, slug: str) -> Post:
+def compose_post(
+    article: Article,
+    translation: Translation,
+    settings: Settings,
+    slug: str,
+    *,
+    glossary: Glossary | None = None,
+) -> Post:
+    """The post for an approved translation. Authors are spelled the glossary's way in the
+    title and byline; the attribution keeps their names as the original gives them."""
     locale = _locale(settings)
-    authors = format_authors(article.authors, locale)
+    names = tuple(glossary.rename(a) for a in article.authors) if glossary else article.authors
+    authors = format_authors(names, locale)
     title = settings.post.title_template.format(
         author=authors, title=translation.title, original_title=article.title or ""
     ).strip("⚡️ ")

@@ -11,7 +11,7 @@ import dataclasses
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +31,7 @@ from foreigndesk.models import (
     Block,
     BlockKind,
     ExtractedArticle,
+    MemoryEntry,
     Post,
     Source,
 )
@@ -39,6 +40,7 @@ from foreigndesk.store.tables import (
     ArticleRow,
     BlockRow,
     EngineUsageRow,
+    GlossaryRow,
     MemoryRow,
     PageRow,
     PostRow,
@@ -57,19 +59,6 @@ class SourceHealth:
     last_success_at: datetime | None
     last_error: str | None
     items_taken: int
-
-
-@dataclass(frozen=True)
-class MemoryEntry:
-    key: str
-    source_hash: str
-    source_lang: str
-    target_lang: str
-    engine: str
-    glossary_version: str
-    source_text: str
-    target_text: str
-    origin: str = "machine"
 
 
 @dataclass(frozen=True)
@@ -142,16 +131,22 @@ class Store:
 
     # -- sources ---------------------------------------------------------------------------
 
-    def add_source(self, url: str, lang: str, license: str | None = None) -> tuple[Source, bool]:
+    def add_source(
+        self, url: str, lang: str, license: str | None = None, engine: str | None = None
+    ) -> tuple[Source, bool]:
         """(the source, whether it is new). Adding a URL twice keeps the first."""
         with self.transaction() as session:
             row = session.scalar(select(SourceRow).where(SourceRow.url == url))
             if row is not None:
                 return _source(row), False
-            row = SourceRow(url=url, lang=lang, license=license)
+            row = SourceRow(url=url, lang=lang, license=license, engine=engine)
             session.add(row)
             session.flush()
             return _source(row), True
+
+    def source_engine(self, source_id: int) -> str | None:
+        with self.transaction() as session:
+            return session.get_one(SourceRow, source_id).engine
 
     def sources(self) -> list[Source]:
         with self.transaction() as session:
@@ -409,74 +404,188 @@ class Store:
 
     # -- translation memory ----------------------------------------------------------------
 
-    def memory_lookup(self, keys: Iterable[str]) -> dict[str, str]:
-        keys = list(set(keys))
-        if not keys:
-            return {}
+    def memory_candidates(
+        self, source_hashes: Iterable[str], source_lang: str, target_lang: str
+    ) -> list[MemoryEntry]:
+        """Every stored translation of these texts in this pair, whatever made it."""
+        hashes = list(set(source_hashes))
+        if not hashes:
+            return []
         with self.transaction() as session:
-            rows = session.execute(
-                select(MemoryRow.key, MemoryRow.target_text).where(MemoryRow.key.in_(keys))
+            rows = session.scalars(
+                select(MemoryRow).where(
+                    MemoryRow.source_hash.in_(hashes),
+                    MemoryRow.source_lang == source_lang,
+                    MemoryRow.target_lang == target_lang,
+                )
             )
-            return {row[0]: row[1] for row in rows}
+            return [_memory_entry(row) for row in rows]
+
+    def memory_entries(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> list[MemoryEntry]:
+        with self.transaction() as session:
+            query = select(MemoryRow).order_by(MemoryRow.id)
+            if source_lang:
+                query = query.where(MemoryRow.source_lang == source_lang)
+            if target_lang:
+                query = query.where(MemoryRow.target_lang == target_lang)
+            return [_memory_entry(row) for row in session.scalars(query)]
+
+    def save_memory(self, entries: Sequence[MemoryEntry], *, replace: bool = False) -> int:
+        """Store entries; an existing key is kept, or overwritten with ``replace``."""
+        with self.transaction() as session:
+            return self._save_memory(session, entries, replace=replace)
+
+    def _save_memory(
+        self, session: Session, entries: Sequence[MemoryEntry], *, replace: bool
+    ) -> int:
+        now = utcnow()
+        saved = 0
+        for entry in entries:
+            values = {
+                "key": entry.key,
+                "source_hash": entry.source_hash,
+                "source_lang": entry.source_lang,
+                "target_lang": entry.target_lang,
+                "engine": entry.engine,
+                "glossary_version": entry.glossary_version,
+                "source_text": entry.source_text,
+                "target_text": entry.target_text,
+                "origin": entry.origin,
+                "flags": list(entry.flags),
+                "created_at": now,
+                "updated_at": now,
+            }
+            statement = self._insert(MemoryRow).values(**values)
+            if replace:
+                changed = {k: v for k, v in values.items() if k not in {"key", "created_at"}}
+                statement = statement.on_conflict_do_update(index_elements=["key"], set_=changed)
+            else:
+                statement = statement.on_conflict_do_nothing(index_elements=["key"])
+            result = cast(CursorResult[Any], session.execute(statement))
+            saved += result.rowcount or 0
+        return saved
 
     def save_translation(
         self,
         article_id: int,
         entries: Sequence[MemoryEntry],
         *,
+        usage: Mapping[str, tuple[int, int, str]],
         engine: str,
         target_lang: str,
-        characters: int,
-        calls: int,
-        next_status: ArticleStatus,
+        next_status: ArticleStatus | None,
     ) -> None:
-        """Store new memory entries, the engine's usage and the article's next status, at once."""
-        now = utcnow()
+        """New memory entries, each engine's (calls, billed, unit), and the article's next
+        status, in one transaction. Without a next status the article stays where it is:
+        what was translated is kept for the retry."""
+        month = utcnow().strftime("%Y-%m")
         with self.transaction() as session:
-            for entry in entries:
-                session.execute(
-                    self._insert(MemoryRow)
-                    .values(**entry.__dict__, created_at=now, updated_at=now)
-                    .on_conflict_do_nothing(index_elements=["key"])
-                )
-            if calls:
-                month = now.strftime("%Y-%m")
+            self._save_memory(session, entries, replace=False)
+            for name, (calls, billed, unit) in usage.items():
+                if not calls:
+                    continue
                 session.execute(
                     self._insert(EngineUsageRow)
-                    .values(engine=engine, month=month, calls=0, characters=0)
+                    .values(engine=name, month=month, calls=0, characters=0, tokens=0)
                     .on_conflict_do_nothing(index_elements=["engine", "month"])
                 )
+                column = EngineUsageRow.tokens if unit == "tokens" else EngineUsageRow.characters
                 session.execute(
                     update(EngineUsageRow)
-                    .where(EngineUsageRow.engine == engine, EngineUsageRow.month == month)
+                    .where(EngineUsageRow.engine == name, EngineUsageRow.month == month)
                     .values(
-                        calls=EngineUsageRow.calls + calls,
-                        characters=EngineUsageRow.characters + characters,
+                        {
+                            EngineUsageRow.calls: EngineUsageRow.calls + calls,
+                            column: column + billed,
+                        }
                     )
                 )
-            row = session.get_one(ArticleRow, article_id)
-            row.engine, row.target_lang = engine, target_lang
-            row.status, row.error, row.failed_stage = next_status.value, None, None
+            if next_status is not None:
+                row = session.get_one(ArticleRow, article_id)
+                row.engine, row.target_lang = engine, target_lang
+                row.status, row.error, row.failed_stage = next_status.value, None, None
 
-    def engine_usage(self) -> dict[str, tuple[int, int]]:
-        """Engine → (calls, characters), all months together."""
+    def engine_usage(self, month: str | None = None) -> dict[str, tuple[int, int]]:
+        """Engine → (calls, units billed), for one month (``YYYY-MM``) or all months."""
         with self.transaction() as session:
-            rows = session.execute(
-                select(
-                    EngineUsageRow.engine,
-                    func.sum(EngineUsageRow.calls),
-                    func.sum(EngineUsageRow.characters),
-                ).group_by(EngineUsageRow.engine)
-            )
-            return {engine: (int(calls), int(chars)) for engine, calls, chars in rows}
+            query = select(
+                EngineUsageRow.engine,
+                func.sum(EngineUsageRow.calls),
+                func.sum(EngineUsageRow.characters + EngineUsageRow.tokens),
+            ).group_by(EngineUsageRow.engine)
+            if month:
+                query = query.where(EngineUsageRow.month == month)
+            return {
+                engine: (int(calls), int(billed))
+                for engine, calls, billed in session.execute(query)
+            }
 
     def translation_target(self, article_id: int) -> tuple[str, str]:
-        """(engine, target language) the article was translated with."""
+        """(engines, target language) the article was translated with."""
         with self.transaction() as session:
             row = session.get_one(ArticleRow, article_id)
             if not row.engine or not row.target_lang:
                 raise DeskError(f"article {article_id} is not translated yet — run the desk")
             return row.engine, row.target_lang
+
+    # -- glossary --------------------------------------------------------------------------
+
+    def glossary_terms(self, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
+        """(source term, target term) of the pair's glossary, by source term."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(GlossaryRow.source, GlossaryRow.target)
+                .where(
+                    GlossaryRow.source_lang == source_lang, GlossaryRow.target_lang == target_lang
+                )
+                .order_by(GlossaryRow.source)
+            )
+            return [(source, target) for source, target in rows]
+
+    def add_glossary_terms(
+        self, source_lang: str, target_lang: str, terms: Iterable[tuple[str, str]]
+    ) -> int:
+        """Add or respell terms; returns how many changed."""
+        changed = 0
+        with self.transaction() as session:
+            for source, target in terms:
+                row = session.scalar(
+                    select(GlossaryRow).where(
+                        GlossaryRow.source_lang == source_lang,
+                        GlossaryRow.target_lang == target_lang,
+                        GlossaryRow.source == source,
+                    )
+                )
+                if row is None:
+                    session.add(
+                        GlossaryRow(
+                            source_lang=source_lang,
+                            target_lang=target_lang,
+                            source=source,
+                            target=target,
+                        )
+                    )
+                    changed += 1
+                elif row.target != target:
+                    row.target = target
+                    changed += 1
+        return changed
+
+    def remove_glossary_entry(self, source_lang: str, target_lang: str, source: str) -> bool:
+        with self.transaction() as session:
+            row = session.scalar(
+                select(GlossaryRow).where(
+                    GlossaryRow.source_lang == source_lang,
+                    GlossaryRow.target_lang == target_lang,
+                    GlossaryRow.source == source,
+                )
+            )
+            if row is None:
+                return False
+            session.delete(row)
+            return True
 
     # -- posts -----------------------------------------------------------------------------
 
@@ -503,6 +612,22 @@ class Store:
         with self.transaction() as session:
             owner = session.scalar(select(PostRow.article_id).where(PostRow.slug == slug))
             return owner is not None and owner != article_id
+
+
+def _memory_entry(row: MemoryRow) -> MemoryEntry:
+    return MemoryEntry(
+        key=row.key,
+        source_hash=row.source_hash,
+        source_lang=row.source_lang,
+        target_lang=row.target_lang,
+        engine=row.engine,
+        glossary_version=row.glossary_version,
+        source_text=row.source_text,
+        target_text=row.target_text,
+        origin=row.origin,
+        flags=tuple(row.flags or ()),
+        updated_at=_aware(row.updated_at),
+    )
 
 
 def _iso(value: date | None) -> str | None:

@@ -45,6 +45,8 @@ class SourceRow(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     items_taken: Mapped[int] = mapped_column(Integer, default=0)
+    # Overrides translate.engine for this source's articles.
+    engine: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -129,6 +131,8 @@ class MemoryRow(Base):
     source_text: Mapped[str] = mapped_column(Text)
     target_text: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(16))  # "machine" or "human"
+    # What the translator noticed: markup_lost, glossary_lost, unknown_words:...
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -146,6 +150,21 @@ class EngineUsageRow(Base):
     month: Mapped[str] = mapped_column(String(7))
     calls: Mapped[int] = mapped_column(Integer, default=0)
     characters: Mapped[int] = mapped_column(Integer, default=0)
+    tokens: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GlossaryRow(Base):
+    """One term of a language pair's glossary: one spelling everywhere."""
+
+    __tablename__ = "glossary_entries"
+    __table_args__ = (UniqueConstraint("source_lang", "target_lang", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(512))
+    target: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PostRow(Base):

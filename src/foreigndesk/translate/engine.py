@@ -2,25 +2,42 @@
 
 Engines are asynchronous because most are remote services and many calls overlap; a
 local engine (apertium) runs its process without blocking the loop. An engine receives
-segments in the small inline-HTML subset and returns them in the same order, or raises.
+a batch of segments in the small inline-HTML subset and returns exactly one translation
+per segment, in order, or raises ``EngineError``: never a partial batch.
+
+An engine declares what it can do, and the translator adapts: segments are split to its
+size limits and batched to its batch limits; inline tags become placeholders for engines
+that do not keep markup; glossary terms are protected for engines that cannot take a
+glossary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from foreigndesk.config import Settings
+    from foreigndesk.translate.glossary import Glossary
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """How much an engine takes at once, and how many calls may overlap."""
+
+    max_segments: int = 50
+    max_chars: int = 30_000
+    max_segment_chars: int = 5_000
+    concurrency: int = 4
 
 
 @dataclass(frozen=True)
 class EngineResult:
-    """Translations in input order, the words the engine did not know, and what was billed."""
+    """Translations in input order, what was billed, and the words the engine did not know."""
 
     segments: tuple[str, ...]
-    characters: int
+    billed: int
     unknown_words: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
 
 
@@ -33,15 +50,38 @@ class Engine(Protocol):
         """The engine's name, as it appears in the translation memory and on posts."""
         ...
 
-    #: Inline tags (a, em, strong) come back in place, so no placeholders are needed.
-    keeps_markup: bool
+    @property
+    def keeps_markup(self) -> bool:
+        """Inline tags (a, em, strong) come back in place, so no placeholders are needed."""
+        ...
+
+    @property
+    def native_glossary(self) -> bool:
+        """The engine applies a glossary itself (an API glossary, or a prompt)."""
+        ...
+
+    @property
+    def limits(self) -> EngineLimits: ...
+
+    @property
+    def billing_unit(self) -> Literal["characters", "tokens"]: ...
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         """The (source, target) ISO 639-1 pairs this engine translates."""
         ...
 
-    async def translate(self, segments: Sequence[str], source: str, target: str) -> EngineResult:
+    async def translate(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        glossary: Glossary | None = None,
+    ) -> EngineResult:
         """Translate ``segments``; the result has exactly one segment per input segment."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections and processes."""
         ...
 
 

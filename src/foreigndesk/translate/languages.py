@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import permutations
+
 #: ISO 639-3 → ISO 639-1 for the languages Debian's apertium pairs cover.
 ISO639_3_TO_1 = {
     "afr": "af", "ara": "ar", "arg": "an", "ast": "ast", "bel": "be", "bre": "br",
@@ -15,6 +17,15 @@ ISO639_3_TO_1 = {
     "urd": "ur", "zho": "zh",
 }  # fmt: skip
 
+#: Languages offered by default for engines that translate between any of their
+#: languages (Google, LibreTranslate, LLMs); each engine's ``languages`` setting narrows
+#: or widens it.
+COMMON_LANGUAGES = (
+    "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he",
+    "hi", "hu", "id", "it", "ja", "ko", "lt", "lv", "nb", "nl", "pl", "pt", "ro", "ru",
+    "sk", "sl", "sv", "th", "tr", "uk", "vi", "zh",
+)  # fmt: skip
+
 
 def to_iso639_1(code: str) -> str:
     """``eng`` → ``en``; two-letter and unknown codes pass through lower-cased."""
@@ -25,3 +36,8 @@ def to_iso639_1(code: str) -> str:
 def base_language(tag: str) -> str:
     """``en-GB`` → ``en``; ``ja_JP`` → ``ja``."""
     return tag.replace("_", "-").split("-")[0].lower()
+
+
+def all_pairs(languages: tuple[str, ...] | list[str]) -> frozenset[tuple[str, str]]:
+    """Every ordered pair of distinct languages."""
+    return frozenset(permutations(sorted({base_language(code) for code in languages}), 2))

@@ -15,12 +15,13 @@ import signal
 from collections.abc import Sequence
 from html import unescape
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import EngineError
 from foreigndesk.hookspecs import hookimpl
-from foreigndesk.translate.engine import Engine, EngineResult, EngineSpec
+from foreigndesk.translate.engine import Engine, EngineLimits, EngineResult, EngineSpec
+from foreigndesk.translate.glossary import Glossary
 from foreigndesk.translate.languages import to_iso639_1
 
 _SEGMENT = re.compile(r'<div id="fd(\d+)">(.*?)</div>', re.S)
@@ -64,7 +65,13 @@ class ApertiumEngine:
     """The apertium engine as configured; see ``foreigndesk_engines`` for its registration."""
 
     name: ClassVar[str] = "apertium"
-    keeps_markup = True
+    keeps_markup: ClassVar[bool] = True
+    native_glossary: ClassVar[bool] = False
+    billing_unit: ClassVar[Literal["characters", "tokens"]] = "characters"
+    # A whole article goes in one process call: starting apertium costs more than its work.
+    limits: ClassVar[EngineLimits] = EngineLimits(
+        max_segments=100_000, max_chars=10_000_000, max_segment_chars=1_000_000, concurrency=2
+    )
 
     def __init__(self, command: str, modes_dir: Path, timeout: float) -> None:
         self.command = command
@@ -80,19 +87,29 @@ class ApertiumEngine:
     def pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset(self._modes)
 
-    async def translate(self, segments: Sequence[str], source: str, target: str) -> EngineResult:
+    async def aclose(self) -> None:
+        pass
+
+    async def translate(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        glossary: Glossary | None = None,
+    ) -> EngineResult:
         mode = self._modes.get((source, target))
         if mode is None:
             raise EngineError(f"apertium has no {source}→{target} pair installed")
         if not segments:
-            return EngineResult(segments=(), characters=0)
+            return EngineResult(segments=(), billed=0)
         document = "\n".join(f'<div id="fd{i}">{s}</div>' for i, s in enumerate(segments))
         output = await self._run([self.command, "-f", "html", mode], document)
         found = {int(i): body.strip() for i, body in _SEGMENT.findall(output)}
         if sorted(found) != list(range(len(segments))):
             raise EngineError(
                 f"apertium returned {len(found)} of {len(segments)} segments — the input "
-                "may hold markup apertium cannot carry"
+                "may hold markup apertium cannot carry",
+                engine_wide=False,
             )
         texts: list[str] = []
         unknown: list[tuple[str, ...]] = []
@@ -102,9 +119,7 @@ class ApertiumEngine:
             texts.append(" ".join(text.split()))
             unknown.append(words)
         characters = sum(len(unescape(_TAG.sub("", s))) for s in segments)
-        return EngineResult(
-            segments=tuple(texts), characters=characters, unknown_words=tuple(unknown)
-        )
+        return EngineResult(segments=tuple(texts), billed=characters, unknown_words=tuple(unknown))
 
     async def _run(self, argv: list[str], document: str) -> str:
         try:
