@@ -24,6 +24,7 @@ from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_conf
 from foreigndesk.errors import DeskError
 from foreigndesk.models import ArticleStatus, BlockKind
 from foreigndesk.pipeline import Desk, RunReport
+from foreigndesk.plugins import engine_specs
 from foreigndesk.store import Store
 
 app = typer.Typer(
@@ -33,8 +34,14 @@ app = typer.Typer(
 )
 source_app = typer.Typer(help="Subscribe to sources and see their health.", no_args_is_help=True)
 articles_app = typer.Typer(help="Articles in the desk.", no_args_is_help=True)
+glossary_app = typer.Typer(
+    help="Names and terms spelled one way in every post.", no_args_is_help=True
+)
+tm_app = typer.Typer(help="The translation memory, in and out as TMX 1.4.", no_args_is_help=True)
 app.add_typer(source_app, name="source")
 app.add_typer(articles_app, name="articles")
+app.add_typer(glossary_app, name="glossary")
+app.add_typer(tm_app, name="tm")
 
 out = Console()
 err = Console(stderr=True)
@@ -63,11 +70,13 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def _desk(config: Path, reporter: RichReporter | None = None) -> Iterator[Desk]:
+def _desk(
+    config: Path, reporter: RichReporter | None = None, engine: str | None = None
+) -> Iterator[Desk]:
     settings = load_settings(config)
     store = Store.open(settings.database_url)
     try:
-        yield Desk(settings, store, reporter=reporter)
+        yield Desk(settings, store, reporter=reporter, engine=engine)
     finally:
         store.close()
 
@@ -169,11 +178,16 @@ def source_add(
         str | None,
         typer.Option(help="Licence of the source's articles, e.g. 'CC BY 4.0' or 'permission'."),
     ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Engine for this source, instead of translate.engine.")
+    ] = None,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Subscribe to an RSS or Atom feed."""
     with _desk(config) as desk:
-        source, created = desk.store.add_source(url, lang, license)
+        if engine is not None and engine not in engine_specs():
+            raise DeskError(f"engine {engine!r} is not installed — see `foreigndesk engines`")
+        source, created = desk.store.add_source(url, lang, license, engine)
         verb = "added" if created else "already there:"
         out.print(f"{verb} source {source.id} {source.url} ({source.lang})", highlight=False)
 
@@ -201,9 +215,14 @@ def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
 
 @app.command()
 @_one_line_errors
-def run(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def run(
+    engine: Annotated[
+        str | None, typer.Option(help="Translate with this engine on this run.")
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
     """Run every stage: sources, fetch, extract, translate, review, publish."""
-    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
+    with _progress() as progress, _desk(config, RichReporter(progress), engine) as desk:
         report = desk.run()
     _summary(report)
 
@@ -314,6 +333,140 @@ def serve(
         )
         with suppress(KeyboardInterrupt):
             server.serve_forever()
+
+
+@app.command()
+@_one_line_errors
+def engines(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Installed translation engines, and the pairs each offers as configured."""
+    settings = load_settings(config)
+    table = Table("engine", "pairs", "about")
+    for name, spec in sorted(engine_specs().items()):
+        try:
+            engine = spec.create(settings)
+            pairs = sorted(engine.pairs())
+            shown = ", ".join(f"{s}→{t}" for s, t in pairs[:8])
+            summary = shown + (f" … ({len(pairs)} pairs)" if len(pairs) > 8 else "")
+        except DeskError as exc:
+            summary = f"not ready: {exc}"
+        table.add_row(name, summary or "none", spec.description)
+    out.print(table)
+
+
+LangOption = Annotated[str, typer.Option("--from", help="Source language (ISO 639-1).")]
+TargetOption = Annotated[
+    str | None, typer.Option("--to", help="Target language (default: desk.target_lang).")
+]
+
+
+@glossary_app.command("add")
+@_one_line_errors
+def glossary_add(
+    term: str,
+    translation: str,
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Fix how a name or term is written, e.g. "Jane Roe" "ジェーン・ロウ"."""
+    with _desk(config) as desk:
+        target = target_lang or desk.settings.desk.target_lang
+        desk.store.add_glossary_terms(source_lang, target, [(term.strip(), translation.strip())])
+        out.print(f"{term} → {translation} ({source_lang}→{target})", highlight=False)
+
+
+@glossary_app.command("import")
+@_one_line_errors
+def glossary_import(
+    file: Path,
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Import terms from a CSV (source,target) or TBX file."""
+    from foreigndesk.translate.glossary import parse_csv, parse_tbx
+
+    with _desk(config) as desk:
+        target = target_lang or desk.settings.desk.target_lang
+        if not file.exists():
+            raise DeskError(f"{file}: no such file")
+        if file.suffix.lower() in {".tbx", ".xml"}:
+            entries = parse_tbx(file.read_bytes(), source_lang, target)
+        else:
+            entries = parse_csv(file.read_text(encoding="utf-8-sig"))
+        changed = desk.store.add_glossary_terms(
+            source_lang, target, [(e.source, e.target) for e in entries]
+        )
+        out.print(f"{len(entries)} terms read, {changed} new or changed ({source_lang}→{target})")
+
+
+@glossary_app.command("list")
+@_one_line_errors
+def glossary_list(
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """The glossary of a language pair."""
+    with _desk(config) as desk:
+        target = target_lang or desk.settings.desk.target_lang
+        table = Table(source_lang, target)
+        for source, translated in desk.store.glossary_terms(source_lang, target):
+            table.add_row(source, translated)
+        out.print(table)
+
+
+@glossary_app.command("remove")
+@_one_line_errors
+def glossary_remove(
+    term: str,
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Remove a term from the glossary."""
+    with _desk(config) as desk:
+        target = target_lang or desk.settings.desk.target_lang
+        if not desk.store.remove_glossary_entry(source_lang, target, term):
+            raise DeskError(f"{term!r} is not in the {source_lang}→{target} glossary")
+        out.print(f"removed {term}")
+
+
+@tm_app.command("export")
+@_one_line_errors
+def tm_export(
+    file: Path,
+    source_lang: Annotated[str | None, typer.Option("--from")] = None,
+    target_lang: Annotated[str | None, typer.Option("--to")] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Write the translation memory to a TMX 1.4 file."""
+    from foreigndesk.translate.tmx import write_tmx
+
+    with _desk(config) as desk:
+        entries = desk.store.memory_entries(source_lang, target_lang)
+        file.write_bytes(write_tmx(entries, source_lang or "*all*"))
+        out.print(f"{len(entries)} units written to {file}", highlight=False)
+
+
+@tm_app.command("import")
+@_one_line_errors
+def tm_import(
+    file: Path,
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Read a TMX file into the translation memory; its human units win over machine ones."""
+    from foreigndesk.translate.tmx import read_tmx
+
+    with _desk(config) as desk:
+        if not file.exists():
+            raise DeskError(f"{file}: no such file")
+        target = target_lang or desk.settings.desk.target_lang
+        entries = read_tmx(file.read_bytes(), source_lang, target)
+        saved = desk.store.save_memory(entries, replace=True)
+        out.print(f"{len(entries)} units read, {saved} stored ({source_lang}→{target})")
 
 
 def main() -> None:

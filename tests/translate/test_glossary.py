@@ -44,7 +44,7 @@ def test_terms_inside_tags_are_left_alone() -> None:
 
 
 def test_a_token_the_engine_lost_is_reported() -> None:
-    protected, tokens = GLOSSARY.protect("Jane Roe spoke.")
+    _, tokens = GLOSSARY.protect("Jane Roe spoke.")
     text, lost = restore("She spoke.", tokens)
     assert text == "She spoke."
     assert lost == list(tokens)

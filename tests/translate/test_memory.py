@@ -10,13 +10,18 @@ from foreigndesk.translate.memory import choose, human_entry, machine_entry, mem
 def test_the_key_depends_on_text_pair_engine_and_glossary() -> None:
     base = memory_key("Hello", "en", "ja", "deepl", "none")
     assert base == memory_key("Hello", "en", "ja", "deepl", "none")
-    assert len({
-        base,
-        memory_key("Hello!", "en", "ja", "deepl", "none"),
-        memory_key("Hello", "en", "es", "deepl", "none"),
-        memory_key("Hello", "en", "ja", "google", "none"),
-        memory_key("Hello", "en", "ja", "deepl", "abc"),
-    }) == 5
+    assert (
+        len(
+            {
+                base,
+                memory_key("Hello!", "en", "ja", "deepl", "none"),
+                memory_key("Hello", "en", "es", "deepl", "none"),
+                memory_key("Hello", "en", "ja", "google", "none"),
+                memory_key("Hello", "en", "ja", "deepl", "abc"),
+            }
+        )
+        == 5
+    )
 
 
 def test_a_human_entry_wins_over_every_machine_entry() -> None:

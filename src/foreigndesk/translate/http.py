@@ -99,6 +99,17 @@ class EngineHttp:
             return EngineError(f"{prefix} ({detail}) — the service is unavailable; try later")
         return EngineError(f"{prefix} ({detail}) — the service refused the text", engine_wide=False)
 
+    async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Like ``request``, for the parsed JSON body; a body that is not JSON is an error."""
+        response = await self.request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise EngineError(
+                f"{self.engine}: the answer is not JSON ({response.text[:60]!r}) — is the"
+                " engine's URL right?"
+            ) from exc
+
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send, retrying what may succeed later; returns a 2xx response or raises."""
         last: EngineError | None = None

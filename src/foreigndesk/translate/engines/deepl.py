@@ -88,7 +88,7 @@ class DeepLEngine:
         name = f"foreigndesk-{glossary.source_lang}-{glossary.target_lang}-{digest}"
         if name in self._glossaries:
             return self._glossaries[name]
-        listing = (await self._http.request("GET", "/v2/glossaries")).json()
+        listing = await self._http.request_json("GET", "/v2/glossaries")
         for item in listing.get("glossaries", []):
             if item.get("name") == name:
                 self._glossaries[name] = str(item["glossary_id"])
@@ -98,13 +98,16 @@ class DeepLEngine:
             "/v2/glossaries",
             json={
                 "name": name,
-                "source_lang": glossary.source_lang.upper(),
-                "target_lang": glossary.target_lang.upper(),
+                "source_lang": glossary.source_lang,
+                "target_lang": glossary.target_lang,
                 "entries": entries,
                 "entries_format": "tsv",
             },
         )
-        self._glossaries[name] = str(created.json()["glossary_id"])
+        try:
+            self._glossaries[name] = str(created.json()["glossary_id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EngineError(f"deepl: could not create the glossary ({exc})") from exc
         return self._glossaries[name]
 
     async def translate(

@@ -97,7 +97,7 @@ class GoogleEngine:
         }
         if self._glossary and glossary:
             body["glossaryConfig"] = {"glossary": self._glossary}
-        answer = (await self._http.request("POST", self._path, json=body)).json()
+        answer = await self._http.request_json("POST", self._path, json=body)
         key = "glossaryTranslations" if "glossaryConfig" in body else "translations"
         try:
             translations = [

@@ -83,7 +83,7 @@ class LibreTranslateEngine:
         }
         if self._key:
             body["api_key"] = self._key
-        answer = (await self._http.request("POST", "/translate", json=body)).json()
+        answer = await self._http.request_json("POST", "/translate", json=body)
         translated = answer.get("translatedText") if isinstance(answer, dict) else None
         if isinstance(translated, str):
             translated = [translated]
