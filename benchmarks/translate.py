@@ -50,7 +50,8 @@ def sample_paragraphs() -> list[str]:
     paragraphs: list[str] = []
     for page in sorted((SAMPLE_SITE / "articles").glob("*.html")):
         tree = html.fromstring(page.read_bytes())
-        paragraphs += [" ".join(p.text_content().split()) for p in tree.xpath("//article//p")]
+        for element in tree.iter("p"):
+            paragraphs.append(" ".join("".join(element.itertext()).split()))
     return [p for p in paragraphs if len(p) > 40]
 
 
