@@ -51,7 +51,7 @@ def sample_paragraphs() -> list[str]:
     for page in sorted((SAMPLE_SITE / "articles").glob("*.html")):
         tree = html.fromstring(page.read_bytes())
         for element in tree.iter("p"):
-            paragraphs.append(" ".join("".join(element.itertext()).split()))
+            paragraphs.append(" ".join("".join(str(t) for t in element.itertext()).split()))
     return [p for p in paragraphs if len(p) > 40]
 
 
