@@ -186,3 +186,39 @@ class MemoryEntry:
     origin: str = "machine"
     flags: tuple[str, ...] = ()
     updated_at: datetime | None = None
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a QA check found in one translated block; ``position`` None means the article.
+
+    ``span`` is the (start, end) character range in the target text it is about.
+    """
+
+    check: str
+    severity: Severity
+    message: str
+    position: int | None = None
+    span: tuple[int, int] | None = None
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A post's life on one publish target: the target's own id and URL for it."""
+
+    article_id: int
+    target: str
+    remote_id: str | None = None
+    remote_url: str | None = None
+    content_hash: str | None = None
+    status: str = "pending"
+    error: str | None = None
+    attempts: int = 0
+    published_at: datetime | None = None

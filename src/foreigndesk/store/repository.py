@@ -31,8 +31,11 @@ from foreigndesk.models import (
     Block,
     BlockKind,
     ExtractedArticle,
+    Finding,
     MemoryEntry,
     Post,
+    Publication,
+    Severity,
     Source,
 )
 from foreigndesk.store.database import create_db_engine, migrate
@@ -40,10 +43,12 @@ from foreigndesk.store.tables import (
     ArticleRow,
     BlockRow,
     EngineUsageRow,
+    FindingRow,
     GlossaryRow,
     MemoryRow,
     PageRow,
     PostRow,
+    PublicationRow,
     SourceRow,
     utcnow,
 )
@@ -608,10 +613,117 @@ class Store:
             rows = session.scalars(select(PostRow).order_by(PostRow.published.desc(), PostRow.id))
             return [_post(row) for row in rows]
 
+    # -- publications (where each post went) ------------------------------------------------
+
+    def publication(self, article_id: int, target: str) -> Publication | None:
+        with self.transaction() as session:
+            row = session.scalar(
+                select(PublicationRow).where(
+                    PublicationRow.article_id == article_id, PublicationRow.target == target
+                )
+            )
+            return _publication(row) if row else None
+
+    def publications(self, target: str) -> list[Publication]:
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(PublicationRow)
+                .where(PublicationRow.target == target)
+                .order_by(PublicationRow.article_id)
+            )
+            return [_publication(row) for row in rows]
+
+    def _publication_row(self, session: Session, article_id: int, target: str) -> PublicationRow:
+        row = session.scalar(
+            select(PublicationRow).where(
+                PublicationRow.article_id == article_id, PublicationRow.target == target
+            )
+        )
+        if row is None:
+            row = PublicationRow(article_id=article_id, target=target, attempts=0)
+            session.add(row)
+        return row
+
+    def record_publication(
+        self,
+        article_id: int,
+        target: str,
+        *,
+        remote_id: str | None,
+        remote_url: str | None,
+        content_hash: str,
+    ) -> None:
+        """The post is on the target as ``content_hash``; its remote id makes the next
+        publish an update."""
+        with self.transaction() as session:
+            row = self._publication_row(session, article_id, target)
+            row.remote_id, row.remote_url = remote_id, remote_url
+            row.content_hash, row.status, row.error = content_hash, "done", None
+            row.attempts += 1
+            row.published_at = utcnow()
+
+    def record_publication_failure(self, article_id: int, target: str, error: str) -> None:
+        with self.transaction() as session:
+            row = self._publication_row(session, article_id, target)
+            row.status, row.error = "failed", error
+            row.attempts += 1
+
+    # -- QA findings ---------------------------------------------------------------------
+
+    def replace_findings(self, article_id: int, findings: Sequence[Finding]) -> None:
+        """The article's findings are exactly these now (a new check replaces the old)."""
+        with self.transaction() as session:
+            session.query(FindingRow).filter(FindingRow.article_id == article_id).delete()
+            for finding in findings:
+                session.add(
+                    FindingRow(
+                        article_id=article_id,
+                        position=finding.position,
+                        check=finding.check,
+                        severity=finding.severity.value,
+                        message=finding.message,
+                        span_start=finding.span[0] if finding.span else None,
+                        span_end=finding.span[1] if finding.span else None,
+                        resolved=finding.resolved,
+                    )
+                )
+
+    def findings(self, article_id: int) -> list[Finding]:
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(FindingRow)
+                .where(FindingRow.article_id == article_id)
+                .order_by(FindingRow.position, FindingRow.id)
+            )
+            return [_finding(row) for row in rows]
+
+    def override_qa(self, article_id: int) -> None:
+        """An editor publishes despite open QA errors; the time is recorded."""
+        with self.transaction() as session:
+            session.get_one(ArticleRow, article_id).qa_overridden_at = utcnow()
+
+    def qa_overridden(self, article_id: int) -> bool:
+        with self.transaction() as session:
+            return session.get_one(ArticleRow, article_id).qa_overridden_at is not None
+
     def slug_taken(self, slug: str, article_id: int) -> bool:
         with self.transaction() as session:
             owner = session.scalar(select(PostRow.article_id).where(PostRow.slug == slug))
             return owner is not None and owner != article_id
+
+
+def _publication(row: PublicationRow) -> Publication:
+    return Publication(
+        article_id=row.article_id,
+        target=row.target,
+        remote_id=row.remote_id,
+        remote_url=row.remote_url,
+        content_hash=row.content_hash,
+        status=row.status,
+        error=row.error,
+        attempts=row.attempts,
+        published_at=_aware(row.published_at),
+    )
 
 
 def _memory_entry(row: MemoryRow) -> MemoryEntry:
@@ -627,6 +739,18 @@ def _memory_entry(row: MemoryRow) -> MemoryEntry:
         origin=row.origin,
         flags=tuple(row.flags or ()),
         updated_at=_aware(row.updated_at),
+    )
+
+
+def _finding(row: FindingRow) -> Finding:
+    span = (row.span_start, row.span_end) if row.span_start is not None else None
+    return Finding(
+        check=row.check,
+        severity=Severity(row.severity),
+        message=row.message,
+        position=row.position,
+        span=span if span is None else (span[0], span[1] or span[0]),
+        resolved=row.resolved,
     )
 
 

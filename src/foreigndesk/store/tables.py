@@ -47,6 +47,14 @@ class SourceRow(Base):
     items_taken: Mapped[int] = mapped_column(Integer, default=0)
     # Overrides translate.engine for this source's articles.
     engine: Mapped[str | None] = mapped_column(String(64))
+    # feed, sitemap or url (a single article).
+    kind: Mapped[str] = mapped_column(String(16), default="feed", server_default="feed")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Seconds between polls, from the config, the feed (ttl, sy:updatePeriod) or
+    # Cache-Control; None until known.
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -73,6 +81,12 @@ class ArticleRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     repeats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    updated: Mapped[str | None] = mapped_column(String(10))
+    # MinHash signature of the body's word shingles, for near-duplicate detection.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # An editor published despite open QA errors: when, recorded for the footer and audit.
+    qa_overridden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lead: Mapped[list[int] | None] = mapped_column(JSON)
     target_lang: Mapped[str | None] = mapped_column(String(16))
     engine: Mapped[str | None] = mapped_column(String(64))
@@ -96,6 +110,9 @@ class PageRow(Base):
     encoding: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Validators for a conditional GET when the page is fetched again.
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
 
 
 class BlockRow(Base):
@@ -187,6 +204,60 @@ class PostRow(Base):
     excerpt_only: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class RobotsRow(Base):
+    """A host's robots.txt as last fetched (RFC 9309: cached up to 24 hours)."""
+
+    __tablename__ = "robots"
+
+    host: Mapped[str] = mapped_column(String(512), primary_key=True)
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FindingRow(Base):
+    """A QA finding on a translated block (or the whole article, without a position)."""
+
+    __tablename__ = "qa_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int | None] = mapped_column(Integer)
+    check: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))  # error, warning, info
+    message: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublicationRow(Base):
+    """Where a post went: one row per post and target, with the target's own id for it.
+
+    The remote id is what makes a re-publish an update and never a second post.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("article_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(64))
+    remote_id: Mapped[str | None] = mapped_column(String(512))
+    remote_url: Mapped[str | None] = mapped_column(String(2048))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done, failed
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
