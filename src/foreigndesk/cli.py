@@ -315,6 +315,23 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
 
 @app.command()
 @_one_line_errors
+def publish(
+    to: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated targets (default: publish.targets), e.g. site,hugo."),
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Publish approved articles and bring the chosen targets up to date."""
+    targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
+    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
+        report = RunReport()
+        desk.publish(report, targets)
+    _summary(report)
+
+
+@app.command()
+@_one_line_errors
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
     config: ConfigOption = Path(CONFIG_FILE),

@@ -169,6 +169,8 @@ class Post:
     published: date | None
     excerpt_only: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: (block kind, original HTML, translated HTML) for each block: the bilingual view.
+    pairs: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

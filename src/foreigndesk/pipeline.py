@@ -472,7 +472,7 @@ class Desk:
         base = slug_for(article)
         return base if not self.store.slug_taken(base, article.id) else f"{base}-{article.id}"
 
-    def publish(self, report: RunReport) -> None:
+    def publish(self, report: RunReport, targets: Sequence[str] | None = None) -> None:
         """Compose a post for every approved article, then bring every target up to date."""
 
         def work(article_id: int) -> None:
@@ -490,19 +490,27 @@ class Desk:
         self._each(
             "publish", self.store.due(ArticleStatus.APPROVED), work, ArticleStatus.APPROVED, report
         )
-        self.build(report)
+        self.build(report, targets)
 
-    def build(self, report: RunReport) -> None:
+    def build(self, report: RunReport, targets: Sequence[str] | None = None) -> None:
+        """Bring each publish target up to date with every published post."""
         posts = self.store.posts()
-        targets = publish_targets()
-        for name in self.settings.publish.targets:
-            if name not in targets:
+        installed = publish_targets()
+        for name in targets or self.settings.publish.targets:
+            if name not in installed:
                 self.reporter.error(
                     f"publish target {name!r} is not installed — choose from "
-                    f"{', '.join(sorted(targets))}"
+                    f"{', '.join(sorted(installed))}"
                 )
                 continue
-            report.targets.append(targets[name].publish(posts, self.settings))
+            try:
+                result = installed[name].publish(posts, self.settings, self.store)
+            except DeskError as exc:
+                self.reporter.error(f"publish to {name}: {exc}")
+                continue
+            for error in result.errors:
+                self.reporter.error(f"publish to {name}: {error}")
+            report.targets.append(result)
 
     def run(self) -> RunReport:
         """Every stage once, in order."""

@@ -19,7 +19,7 @@ from babel.lists import format_list
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
-from foreigndesk.models import Article, Attribution, BlockKind, Post, Translation
+from foreigndesk.models import Article, Attribution, BlockKind, Post, TranslatedBlock, Translation
 from foreigndesk.publish.html import render_blocks
 from foreigndesk.publish.labels import labels_for
 from foreigndesk.publish.licenses import allows_full_text
@@ -106,6 +106,14 @@ def compose_post(
     if excerpt_only and not lead:
         # An excerpt is the lead: without one the post would carry no text at all.
         lead = lead_positions(translation, None, "first_paragraph")
+    pairs = tuple(
+        (
+            item.block.kind.value,
+            render_blocks([TranslatedBlock(block=item.block, html=None)]),
+            render_blocks([item]),
+        )
+        for item in translation.blocks
+    )
     return Post(
         article_id=article.id,
         slug=slug,
@@ -127,4 +135,5 @@ def compose_post(
         ),
         published=article.published,
         excerpt_only=excerpt_only,
+        pairs=() if excerpt_only else pairs,
     )

@@ -773,6 +773,8 @@ def _post_values(post: Post) -> dict[str, Any]:
         "attribution": attribution,
         "published": _iso(post.published),
         "excerpt_only": post.excerpt_only,
+        "tags": list(post.tags),
+        "pairs": [list(pair) for pair in post.pairs],
     }
     digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()
     return {**values, "content_hash": digest}
@@ -802,4 +804,6 @@ def _post(row: PostRow) -> Post:
         ),
         published=date.fromisoformat(row.published) if row.published else None,
         excerpt_only=row.excerpt_only,
+        tags=tuple(row.tags or ()),
+        pairs=tuple((str(k), str(o), str(t)) for k, o, t in (row.pairs or ())),
     )

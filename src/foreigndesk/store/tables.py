@@ -202,6 +202,9 @@ class PostRow(Base):
     attribution: Mapped[dict[str, object]] = mapped_column(JSON)
     published: Mapped[str | None] = mapped_column(String(10))
     excerpt_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The bilingual view: [kind, original html, translated html] per block, in order.
+    pairs: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

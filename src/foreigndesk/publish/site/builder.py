@@ -24,7 +24,7 @@ from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
 from foreigndesk.publish.labels import labels_for
-from foreigndesk.publish.target import PublishReport
+from foreigndesk.publish.target import Ledger, PublishReport
 
 POSTS_DIR = "posts"
 FEED_FILE = "atom.xml"
@@ -138,5 +138,5 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
 class SiteTarget:
     name: ClassVar[str] = "site"
 
-    def publish(self, posts: Sequence[Post], settings: Settings) -> PublishReport:
+    def publish(self, posts: Sequence[Post], settings: Settings, ledger: Ledger) -> PublishReport:
         return build_site(posts, settings)

@@ -1,8 +1,8 @@
-"""source health, page validators, robots, qa findings, publications
+"""source health, page validators, robots, qa findings, publications, post tags and pairs
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 11:58:55.335865
+Create Date: 2026-11-25 11:59:39.762353
 """
 
 from collections.abc import Sequence
@@ -73,6 +73,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("etag", sa.String(length=512), nullable=True))
         batch_op.add_column(sa.Column("last_modified", sa.String(length=128), nullable=True))
 
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("tags", sa.JSON(), server_default="[]", nullable=False))
+        batch_op.add_column(sa.Column("pairs", sa.JSON(), server_default="[]", nullable=False))
+
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=16), server_default="feed", nullable=False)
@@ -95,6 +99,10 @@ def downgrade() -> None:
         batch_op.drop_column("consecutive_failures")
         batch_op.drop_column("paused")
         batch_op.drop_column("kind")
+
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.drop_column("pairs")
+        batch_op.drop_column("tags")
 
     with op.batch_alter_table("pages", schema=None) as batch_op:
         batch_op.drop_column("last_modified")
