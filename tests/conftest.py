@@ -35,10 +35,13 @@ def fixture_sites_url() -> Iterator[str]:
 def write_config(folder: Path, **sections: dict[str, object]) -> Path:
     """A desk.toml translating into Spanish (the pair Debian's apertium-eng-spa offers)."""
     defaults = Settings()
-    values = {
+    values: dict[str, dict[str, object]] = {
         "desk": {"target_lang": "es", "locale": "es_ES"},
-        **sections,
+        # The fixture sites are served on loopback, which the SSRF guard otherwise refuses.
+        "fetch": {"allow_hosts": ["127.0.0.1"], "host_delay": 0.0},
     }
+    for name, section in sections.items():
+        values[name] = {**values.get(name, {}), **section}
     settings = defaults.model_copy(
         update={
             name: getattr(defaults, name).model_copy(update=section)

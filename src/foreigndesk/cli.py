@@ -136,6 +136,10 @@ def init(
         str | None, typer.Option(help="Locale for dates (default: from the language).")
     ] = None,
     title: Annotated[str, typer.Option(help="The blog's name.")] = "foreigndesk",
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A private or local host the desk may fetch from (repeatable)."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented desk.toml and create the store."""
@@ -151,6 +155,7 @@ def init(
                 }
             ),
             "site": defaults.site.model_copy(update={"title": title}),
+            "fetch": defaults.fetch.model_copy(update={"allow_hosts": list(allow_host or [])}),
         }
     )
     config.parent.mkdir(parents=True, exist_ok=True)

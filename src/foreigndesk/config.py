@@ -64,12 +64,42 @@ class FetchSettings(_Section):
         "https://github.com/foreigndesk/foreigndesk",
         description="Sent in the User-Agent so site owners can reach whoever runs this desk.",
     )
-    timeout: float = Field(30.0, description="Seconds one whole fetch may take.")
+    timeout: float = Field(
+        30.0, description="Seconds one whole fetch may take: connect, redirects and reading."
+    )
     max_bytes: int = Field(
         10 * 1024 * 1024, description="Largest page or feed accepted, counted decoded."
     )
     retry_base_seconds: float = Field(
-        60.0, description="First wait before a failed article is tried again; doubles each time."
+        60.0,
+        description="First wait before a failed article is tried again; it doubles, with "
+        "jitter, up to a day.",
+    )
+    per_host: int = Field(2, description="Requests in flight to one host at once.")
+    host_delay: float = Field(
+        0.5,
+        description="Seconds between the starts of two requests to one host (a robots.txt "
+        "Crawl-delay raises it).",
+    )
+    concurrency: int = Field(64, description="Requests in flight at once, all hosts together.")
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts or networks (CIDR) the SSRF guard lets through although they "
+        "are private or local, e.g. ['intranet.example', '127.0.0.1'].",
+    )
+    pause_after: int = Field(
+        5, description="A source that fails this many times in a row is paused."
+    )
+    poll_interval: int = Field(
+        3600,
+        description="Seconds between two checks of a source by `watch`, unless the feed "
+        "asks for longer (ttl, sy:updatePeriod, Cache-Control).",
+    )
+    max_poll_interval: int = Field(
+        86400, description="The longest `watch` waits before checking a quiet source again."
+    )
+    sitemap_depth: int = Field(
+        3, description="How deep sitemap indexes are followed (an index of indexes is 2)."
     )
 
 

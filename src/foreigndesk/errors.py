@@ -13,6 +13,19 @@ class FetchError(DeskError):
     """A page or feed could not be had; the message says why and what to do."""
 
 
+class Unreachable(FetchError):
+    """The host cannot be reached at all: it does not resolve, it is refused by the
+    SSRF guard, or nothing answers on its port."""
+
+
+class Deferred(FetchError):
+    """The server asked the desk to come back later; ``retry_after`` says when (seconds)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class UnsupportedPair(DeskError):
     """No engine offers the language pair an article needs."""
 

@@ -55,6 +55,10 @@ class Source:
     license: str | None = None
     title: str | None = None
     id: int | None = None
+    #: feed (RSS, Atom, JSON Feed), sitemap, url (one article), or auto until first read.
+    kind: str = "auto"
+    paused: bool = False
+    engine: str | None = None
 
 
 @dataclass(frozen=True)

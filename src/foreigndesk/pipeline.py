@@ -16,17 +16,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape, unescape
 from typing import Protocol
 
-import httpx
-
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError, UnsupportedPair
 from foreigndesk.extract import content_hash, extract_article
-from foreigndesk.fetch import fetch, make_client
+from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy
+from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import (
     TRANSLATABLE_KINDS,
     Article,
@@ -40,7 +40,7 @@ from foreigndesk.models import (
 from foreigndesk.plugins import engine_specs, publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.target import PublishReport
-from foreigndesk.sources import parse_feed
+from foreigndesk.sources.poll import next_interval, poll_source
 from foreigndesk.store import Store
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, choose, source_hash
@@ -165,22 +165,35 @@ class Desk:
         store: Store,
         *,
         reporter: Reporter | None = None,
-        transport: httpx.BaseTransport | None = None,
         engine: str | None = None,
+        allow_hosts: Iterable[str] = (),
+        resolver: Resolver = system_resolver,
     ) -> None:
         self.settings = settings
         self.store = store
         self.reporter: Reporter = reporter or SilentReporter()
         self.engine_override = engine
         self.breakers: dict[str, CircuitBreaker] = {}
-        self._transport = transport
+        #: Set to end the current stage after the article in hand (SIGTERM in `watch`).
+        self.stopping = threading.Event()
+        self._allow_hosts = frozenset(allow_hosts)
+        self._resolver = resolver
         self._engines: dict[str, Engine] = {}
 
-    # The client is made per stage so no connection outlives the work that needed it.
-    def _client(self) -> httpx.Client:
-        return make_client(
-            self.settings.user_agent, self.settings.fetch.timeout, transport=self._transport
+    def fetch_policy(self) -> FetchPolicy:
+        options = self.settings.fetch
+        return FetchPolicy(
+            user_agent=self.settings.user_agent,
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+            per_host=options.per_host,
+            host_delay=options.host_delay,
+            total=options.concurrency,
+            allow_hosts=frozenset(options.allow_hosts) | self._allow_hosts,
         )
+
+    def _fetcher(self) -> Fetcher:
+        return Fetcher(self.fetch_policy(), robots_store=self.store, resolver=self._resolver)
 
     def _each(
         self,
@@ -192,70 +205,138 @@ class Desk:
     ) -> None:
         self.reporter.stage(stage, len(ids))
         for article_id in ids:
+            if self.stopping.is_set():
+                return
             try:
                 work(article_id)
             except DeskError as exc:
-                message = f"article {article_id}: {exc}"
-                logger.warning(message)
-                self.reporter.error(message)
-                self.store.fail(
-                    article_id, on_error_status, str(exc), self.settings.fetch.retry_base_seconds
-                )
-                report.failed += 1
+                self._fail(article_id, on_error_status, exc, report)
             self.reporter.advance()
 
     # -- stages ----------------------------------------------------------------------------
 
     def discover(self, report: RunReport, sources: Iterable[Source] | None = None) -> None:
-        sources = list(sources if sources is not None else self.store.sources())
-        self.reporter.stage("sources", len(sources))
-        with self._client() as client:
-            for source in sources:
-                assert source.id is not None
-                try:
-                    etag, last_modified = self.store.source_validators(source.id)
-                    result = fetch(
-                        client,
-                        source.url,
-                        max_bytes=self.settings.fetch.max_bytes,
-                        etag=etag,
-                        last_modified=last_modified,
-                    )
-                    if result.not_modified:
-                        self.store.record_source_not_modified(source.id)
-                    else:
-                        feed = parse_feed(result.content, result.final_url)
-                        report.new_articles += self.store.record_source_success(
-                            source.id,
-                            title=feed.title,
-                            urls=[entry.url for entry in feed.entries],
-                            etag=result.etag,
-                            last_modified=result.last_modified,
-                        )
-                except DeskError as exc:
-                    # Fetch and feed errors start with the URL they are about.
-                    message = f"source {exc}"
-                    logger.warning(message)
-                    self.reporter.error(message)
-                    self.store.record_source_error(source.id, str(exc))
-                self.reporter.advance()
+        """Check each source (all of them unless named) for new candidate articles."""
+        chosen = [
+            s for s in (sources if sources is not None else self.store.sources()) if not s.paused
+        ]
+        if not chosen:
+            return
+        self.reporter.stage("sources", len(chosen))
+
+        async def all_sources() -> None:
+            async with self._fetcher() as fetcher:
+                await asyncio.gather(*(self._discover_one(fetcher, s, report) for s in chosen))
+
+        asyncio.run(all_sources())
+
+    async def _discover_one(self, fetcher: Fetcher, source: Source, report: RunReport) -> None:
+        assert source.id is not None
+        options = self.settings.fetch
+        try:
+            etag, last_modified = self.store.source_validators(source.id)
+            poll = await poll_source(
+                fetcher,
+                source.url,
+                etag=etag,
+                last_modified=last_modified,
+                sitemap_depth=options.sitemap_depth,
+            )
+            interval = next_interval(
+                self.store.source_interval(source.id),
+                poll.interval_hint,
+                len(poll.urls),
+                options.poll_interval,
+                options.max_poll_interval,
+            )
+            if poll.not_modified:
+                self.store.record_source_not_modified(source.id, interval)
+            else:
+                if poll.moved_to and self.store.move_source(source.id, poll.moved_to, poll.kind):
+                    logger.info("source %s now follows its feed %s", source.url, poll.moved_to)
+                kind = "url" if poll.kind == "url" else poll.kind
+                report.new_articles += self.store.record_source_success(
+                    source.id,
+                    title=poll.title,
+                    urls=poll.urls,
+                    etag=poll.etag,
+                    last_modified=poll.last_modified,
+                    kind=kind,
+                    interval=interval,
+                )
+        except DeskError as exc:
+            # Fetch and feed errors start with the URL they are about.
+            message = f"source {exc}"
+            retry = exc.retry_after if isinstance(exc, Deferred) else None
+            if self.store.record_source_error(
+                source.id,
+                str(exc),
+                pause_after=options.pause_after,
+                retry_in=int(retry) if retry else options.poll_interval,
+            ):
+                message += (
+                    f" — paused after {options.pause_after} failures in a row;"
+                    f" `foreigndesk source resume {source.id}` when it is fixed"
+                )
+            logger.warning(message)
+            self.reporter.error(message)
+        self.reporter.advance()
 
     def fetch_pages(self, report: RunReport) -> None:
+        """Fetch every discovered article's page, many hosts at once, each politely."""
         ids = self.store.due(ArticleStatus.DISCOVERED)
-        with self._client() as client:
+        if not ids:
+            return
+        self.reporter.stage("fetch", len(ids))
 
-            def work(article_id: int) -> None:
-                article = self.store.article(article_id, with_blocks=False)
-                result = fetch(client, article.url, max_bytes=self.settings.fetch.max_bytes)
-                if not result.is_html:
-                    raise DeskError(
-                        f"{article.url}: not an HTML page ({result.content_type or 'no type'})"
-                        " — remove the item from the source or link its HTML page"
-                    )
+        async def all_pages() -> None:
+            async with self._fetcher() as fetcher:
+                # Tasks wait in the host gate; this bound keeps the waiting list small.
+                bound = asyncio.Semaphore(self.settings.fetch.concurrency * 4)
+
+                async def one(article_id: int) -> None:
+                    async with bound:
+                        if self.stopping.is_set():
+                            return
+                        await self._fetch_one(fetcher, article_id, report)
+                    self.reporter.advance()
+
+                await asyncio.gather(*(one(i) for i in ids))
+
+        asyncio.run(all_pages())
+
+    async def _fetch_one(self, fetcher: Fetcher, article_id: int, report: RunReport) -> None:
+        try:
+            article = self.store.article(article_id, with_blocks=False)
+            etag, last_modified = self.store.page_validators(article_id)
+            result = await fetcher.get(article.url, etag=etag, last_modified=last_modified)
+            if result.not_modified:
+                self.store.keep_page(article_id)
+            elif not result.is_html:
+                raise DeskError(
+                    f"{article.url}: not an HTML page ({result.content_type or 'no type'})"
+                    " — remove the item from the source or link its HTML page"
+                )
+            else:
                 self.store.save_page(article_id, result)
-                report.fetched += 1
+            report.fetched += 1
+        except DeskError as exc:
+            self._fail(article_id, ArticleStatus.DISCOVERED, exc, report)
 
-            self._each("fetch", ids, work, ArticleStatus.DISCOVERED, report)
+    def _fail(
+        self, article_id: int, stage: ArticleStatus, exc: DeskError, report: RunReport
+    ) -> None:
+        message = f"article {article_id}: {exc}"
+        logger.warning(message)
+        self.reporter.error(message)
+        self.store.fail(
+            article_id,
+            stage,
+            str(exc),
+            self.settings.fetch.retry_base_seconds,
+            not_before=exc.retry_after if isinstance(exc, Deferred) else None,
+        )
+        report.failed += 1
 
     def extract(self, report: RunReport) -> None:
         def work(article_id: int) -> None:

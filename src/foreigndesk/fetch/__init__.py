@@ -1,5 +1,7 @@
-"""Polite HTTP: the one client every outgoing request goes through."""
+"""Polite, safe HTTP: the one fetcher every outgoing request for content goes through."""
 
-from foreigndesk.fetch.client import FetchResult, fetch, make_client
+from foreigndesk.errors import Deferred
+from foreigndesk.fetch.fetcher import Fetcher, FetchPolicy, FetchResult
+from foreigndesk.fetch.guard import AddressGuard
 
-__all__ = ["FetchResult", "fetch", "make_client"]
+__all__ = ["AddressGuard", "Deferred", "FetchPolicy", "FetchResult", "Fetcher"]

@@ -11,6 +11,7 @@ import dataclasses
 import gzip
 import hashlib
 import json
+import random
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from foreigndesk.errors import DeskError
 from foreigndesk.fetch import FetchResult
+from foreigndesk.fetch.robots import RobotsFile
 from foreigndesk.models import (
     Article,
     ArticleStatus,
@@ -49,6 +51,7 @@ from foreigndesk.store.tables import (
     PageRow,
     PostRow,
     PublicationRow,
+    RobotsRow,
     SourceRow,
     utcnow,
 )
@@ -64,6 +67,8 @@ class SourceHealth:
     last_success_at: datetime | None
     last_error: str | None
     items_taken: int
+    consecutive_failures: int = 0
+    next_check_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,16 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _source(row: SourceRow) -> Source:
-    return Source(id=row.id, url=row.url, lang=row.lang, license=row.license, title=row.title)
+    return Source(
+        id=row.id,
+        url=row.url,
+        lang=row.lang,
+        license=row.license,
+        title=row.title,
+        kind=row.kind,
+        paused=row.paused,
+        engine=row.engine,
+    )
 
 
 def _block(row: BlockRow) -> Block:
@@ -137,14 +151,27 @@ class Store:
     # -- sources ---------------------------------------------------------------------------
 
     def add_source(
-        self, url: str, lang: str, license: str | None = None, engine: str | None = None
+        self,
+        url: str,
+        lang: str,
+        license: str | None = None,
+        engine: str | None = None,
+        kind: str = "auto",
     ) -> tuple[Source, bool]:
         """(the source, whether it is new). Adding a URL twice keeps the first."""
         with self.transaction() as session:
             row = session.scalar(select(SourceRow).where(SourceRow.url == url))
             if row is not None:
                 return _source(row), False
-            row = SourceRow(url=url, lang=lang, license=license, engine=engine)
+            row = SourceRow(
+                url=url,
+                lang=lang,
+                license=license,
+                engine=engine,
+                kind=kind,
+                paused=False,
+                consecutive_failures=0,
+            )
             session.add(row)
             session.flush()
             return _source(row), True
@@ -166,6 +193,8 @@ class Store:
                     last_success_at=_aware(r.last_success_at),
                     last_error=r.last_error,
                     items_taken=r.items_taken,
+                    consecutive_failures=r.consecutive_failures,
+                    next_check_at=_aware(r.next_check_at),
                 )
                 for r in session.scalars(select(SourceRow).order_by(SourceRow.id))
             ]
@@ -183,8 +212,11 @@ class Store:
         urls: Sequence[str],
         etag: str | None,
         last_modified: str | None,
+        kind: str | None = None,
+        interval: int | None = None,
     ) -> int:
-        """Store the feed's candidate URLs (each once, ever) and its health; returns new ones."""
+        """Store the candidate URLs (each once, ever) and the source's health; returns how
+        many are new. ``interval`` sets when `watch` looks again."""
         now = utcnow()
         with self.transaction() as session:
             new = 0
@@ -198,6 +230,7 @@ class Store:
                         attempts=0,
                         authors=[],
                         repeats=[],
+                        tags=[],
                         discovered_at=now,
                         updated_at=now,
                     )
@@ -210,21 +243,111 @@ class Store:
             row.etag, row.last_modified = etag, last_modified
             row.last_checked_at = row.last_success_at = now
             row.last_error = None
+            row.consecutive_failures = 0
             row.items_taken += new
+            if kind:
+                row.kind = kind
+            self._schedule(row, interval, now)
             return new
 
-    def record_source_not_modified(self, source_id: int) -> None:
+    @staticmethod
+    def _schedule(row: SourceRow, interval: int | None, now: datetime) -> None:
+        if interval is not None:
+            row.interval_seconds = interval
+            row.next_check_at = now + timedelta(seconds=interval)
+
+    def record_source_not_modified(self, source_id: int, interval: int | None = None) -> None:
         now = utcnow()
         with self.transaction() as session:
             row = session.get_one(SourceRow, source_id)
             row.last_checked_at = row.last_success_at = now
             row.last_error = None
+            row.consecutive_failures = 0
+            self._schedule(row, interval, now)
 
-    def record_source_error(self, source_id: int, error: str) -> None:
+    def record_source_error(
+        self, source_id: int, error: str, *, pause_after: int, retry_in: int | None = None
+    ) -> bool:
+        """Record a failed check; returns True when this failure paused the source."""
+        now = utcnow()
         with self.transaction() as session:
             row = session.get_one(SourceRow, source_id)
-            row.last_checked_at = utcnow()
+            row.last_checked_at = now
             row.last_error = error
+            row.consecutive_failures += 1
+            self._schedule(row, retry_in, now)
+            if row.consecutive_failures >= pause_after and not row.paused:
+                row.paused = True
+                return True
+            return False
+
+    def move_source(self, source_id: int, url: str, kind: str) -> bool:
+        """Point a source at the feed its homepage announced; False if that feed is
+        already a source of its own."""
+        with self.transaction() as session:
+            if session.scalar(select(SourceRow.id).where(SourceRow.url == url)) is not None:
+                return False
+            row = session.get_one(SourceRow, source_id)
+            row.url, row.kind = url, kind
+            row.etag = row.last_modified = None
+            return True
+
+    def set_source_paused(self, source_id: int, paused: bool) -> Source:
+        with self.transaction() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None:
+                raise DeskError(f"no source {source_id} — see `foreigndesk source list`")
+            row.paused = paused
+            if not paused:
+                row.consecutive_failures = 0
+                row.next_check_at = None
+            return _source(row)
+
+    def source_interval(self, source_id: int) -> int | None:
+        with self.transaction() as session:
+            return session.get_one(SourceRow, source_id).interval_seconds
+
+    def due_sources(self, now: datetime | None = None) -> list[Source]:
+        """Sources `watch` should check now: not paused, and their time has come."""
+        now = now or utcnow()
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(SourceRow)
+                .where(
+                    SourceRow.paused.is_(False),
+                    or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
+                )
+                .order_by(SourceRow.id)
+            )
+            return [_source(row) for row in rows]
+
+    def next_source_check(self) -> datetime | None:
+        with self.transaction() as session:
+            value = session.scalar(
+                select(func.min(SourceRow.next_check_at)).where(SourceRow.paused.is_(False))
+            )
+            return _aware(value)
+
+    # -- robots.txt ------------------------------------------------------------------------
+
+    def load_robots(self, host: str) -> RobotsFile | None:
+        with self.transaction() as session:
+            row = session.get(RobotsRow, host)
+            if row is None:
+                return None
+            fetched = _aware(row.fetched_at) or utcnow()
+            return RobotsFile(row.status_code, row.body, fetched.timestamp())
+
+    def save_robots(self, host: str, robots: RobotsFile) -> None:
+        with self.transaction() as session:
+            session.merge(
+                RobotsRow(
+                    host=host,
+                    status_code=robots.status,
+                    body=robots.body,
+                    fetched_at=datetime.fromtimestamp(robots.fetched_at, UTC),
+                )
+            )
 
     # -- articles --------------------------------------------------------------------------
 
@@ -319,16 +442,40 @@ class Store:
         with self.transaction() as session:
             session.get_one(ArticleRow, article_id).lead = list(lead) if lead is not None else None
 
-    def fail(self, article_id: int, stage: ArticleStatus, error: str, base_delay: float) -> None:
-        """Record a failure; the article is retried from ``stage`` after a doubling wait."""
+    def fail(
+        self,
+        article_id: int,
+        stage: ArticleStatus,
+        error: str,
+        base_delay: float,
+        *,
+        not_before: float | None = None,
+    ) -> None:
+        """Record a failure; the article is retried from ``stage`` after a doubling,
+        jittered wait, and no sooner than a server's ``not_before`` (seconds)."""
         with self.transaction() as session:
             row = session.get_one(ArticleRow, article_id)
             row.attempts += 1
-            delay = min(timedelta(seconds=base_delay * 2 ** (row.attempts - 1)), MAX_RETRY_DELAY)
+            ceiling = min(base_delay * 2 ** (row.attempts - 1), MAX_RETRY_DELAY.total_seconds())
+            # Equal jitter: somewhere in the second half of the doubled wait.
+            jittered = ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311
+            wait = max(jittered, not_before or 0.0)
+            delay = min(timedelta(seconds=wait), MAX_RETRY_DELAY)
             row.status = ArticleStatus.FAILED.value
             row.failed_stage = stage.value
             row.error = error
             row.retry_at = utcnow() + delay
+
+    def page_validators(self, article_id: int) -> tuple[str | None, str | None]:
+        with self.transaction() as session:
+            row = session.get(PageRow, article_id)
+            return (row.etag, row.last_modified) if row else (None, None)
+
+    def keep_page(self, article_id: int) -> None:
+        """The page did not change (HTTP 304): the stored copy stands."""
+        with self.transaction() as session:
+            row = session.get_one(ArticleRow, article_id)
+            row.status, row.error, row.failed_stage = ArticleStatus.FETCHED.value, None, None
 
     def save_page(self, article_id: int, result: FetchResult) -> None:
         with self.transaction() as session:
@@ -341,6 +488,8 @@ class Store:
                     encoding=result.encoding,
                     body=gzip.compress(result.content, mtime=0),
                     fetched_at=utcnow(),
+                    etag=result.etag,
+                    last_modified=result.last_modified,
                 )
             )
             row = session.get_one(ArticleRow, article_id)

@@ -1,0 +1,268 @@
+"""The one way the desk fetches anything: safe, polite, bounded.
+
+Every request goes through ``Fetcher.get``: the SSRF guard judges each address dialled;
+robots.txt is asked first; each host gets a few requests at a time with a pause between
+them, and its Retry-After is honoured; redirects are followed by hand, at most ten, with
+credentials dropped when the host changes; one deadline covers the whole fetch (connect,
+headers, a slow drip alike); content is decoded by hand with the size cap counted on
+decoded bytes; conditional GET saves a download when nothing changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from foreigndesk.errors import Deferred, FetchError, Unreachable
+from foreigndesk.fetch.decode import ACCEPT_ENCODING, CappedDecoder, TooLarge
+from foreigndesk.fetch.guard import AddressGuard
+from foreigndesk.fetch.hosts import HostGate
+from foreigndesk.fetch.robots import Robots, RobotsStore
+from foreigndesk.fetch.transport import Resolver, guarded_transport, system_resolver
+from foreigndesk.retry import parse_retry_after
+
+logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 10
+_CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
+#: A 429 or 503 without a usable Retry-After still means "not now".
+DEFAULT_COOL_DOWN = 60.0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status_code: int
+    content_type: str
+    encoding: str | None
+    content: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    cache_control: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status_code == 304
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in {"text/html", "application/xhtml+xml"}
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    user_agent: str
+    #: The product token robots.txt rules are matched against.
+    robots_agent: str = "foreigndesk"
+    timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    per_host: int = 2
+    host_delay: float = 0.0
+    total: int = 64
+    allow_hosts: frozenset[str] = field(default_factory=frozenset)
+    obey_robots: bool = True
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise FetchError(f"{url}: only http and https URLs can be fetched — fix the URL")
+    if not parts.hostname:
+        raise FetchError(f"{url}: the URL has no host — fix the URL")
+
+
+class Fetcher:
+    """An open session for fetching; use ``async with Fetcher(policy) as fetcher``."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        robots_store: RobotsStore | None = None,
+        resolver: Resolver = system_resolver,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.policy = policy
+        guard = AddressGuard.allowing(policy.allow_hosts)
+        self._client = httpx.AsyncClient(
+            transport=transport or guarded_transport(guard, resolver, policy.total * 2),
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            timeout=httpx.Timeout(policy.timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        self.gate = HostGate(per_host=policy.per_host, delay=policy.host_delay, total=policy.total)
+        self.robots = Robots(policy.robots_agent, self._download_robots, robots_store)
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _download_robots(self, url: str) -> tuple[int, bytes]:
+        """robots.txt itself: up to five redirects, 500 KiB, no robots check of its own."""
+        result = await self.get(
+            url, check_robots=False, max_bytes=500 * 1024, redirects=5, accept_errors=True
+        )
+        return result.status_code, result.content
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        check_robots: bool = True,
+        max_bytes: int | None = None,
+        redirects: int = MAX_REDIRECTS,
+        accept_errors: bool = False,
+    ) -> FetchResult:
+        """Fetch ``url``; raises FetchError (Deferred for "come back later") with the fix."""
+        try:
+            return await self._get(
+                url,
+                etag,
+                last_modified,
+                check_robots,
+                max_bytes or self.policy.max_bytes,
+                redirects,
+                accept_errors,
+            )
+        except TooLarge as exc:
+            cap = max_bytes or self.policy.max_bytes
+            raise FetchError(
+                f"{url}: larger than {cap} bytes — raise fetch.max_bytes if the page is genuine"
+            ) from exc
+        except TimeoutError as exc:
+            raise FetchError(
+                f"{url}: not fetched within {self.policy.timeout:g} s — try later or raise"
+                " fetch.timeout"
+            ) from exc
+
+    async def _get(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        check_robots: bool,
+        max_bytes: int,
+        redirects: int,
+        accept_errors: bool,
+    ) -> FetchResult:
+        current = url
+        origin_host = _host(url)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        for _hop in range(redirects + 1):
+            check_url(current)
+            if _host(current) != origin_host:
+                # A cross-host hop carries no credentials and no validators of ours.
+                current = _without_userinfo(current)
+                headers = {
+                    k: v
+                    for k, v in headers.items()
+                    if k.lower() not in _CREDENTIAL_HEADERS and not k.lower().startswith("if-")
+                }
+            if check_robots and self.policy.obey_robots:
+                refusal = await self.robots.verdict(current)
+                if refusal:
+                    raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
+                delay = self.robots.crawl_delay(current)
+                if delay and delay > self.gate.delay:
+                    self.gate.delay = min(delay, 60.0)
+            host = _host(current)
+            async with self.gate.slot(host), asyncio.timeout(self.policy.timeout):
+                result, location = await self._request(current, headers, max_bytes, accept_errors)
+            if location is None:
+                return FetchResult(**{**result.__dict__, "url": url})
+            current = urljoin(current, location)
+        raise FetchError(f"{url}: more than {redirects} redirects — check the URL")
+
+    async def _request(
+        self, url: str, headers: dict[str, str], max_bytes: int, accept_errors: bool
+    ) -> tuple[FetchResult, str | None]:
+        try:
+            request = self._client.build_request("GET", url, headers=headers)
+            response = await self._client.send(request, stream=True)
+        except Unreachable as exc:  # from the guarded transport, which knows no URL
+            raise Unreachable(f"{url}: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise TimeoutError from exc
+        except httpx.HTTPError as exc:
+            raise Unreachable(
+                f"{url}: cannot connect to {_host(url)} ({exc}) — check that the site is up"
+            ) from exc
+        try:
+            status = response.status_code
+            if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
+                return self._result(url, response, b""), response.headers["location"]
+            if status in (429, 503):
+                wait = parse_retry_after(response.headers.get("retry-after"))
+                wait = DEFAULT_COOL_DOWN if wait is None else wait
+                self.gate.cool_down(_host(url), wait)
+                if not accept_errors:
+                    raise Deferred(
+                        f"{url}: HTTP {status}, the site asks to wait {wait:.0f} s — tried again"
+                        " after that",
+                        wait,
+                    )
+            if status >= 400 and not accept_errors:
+                raise FetchError(
+                    f"{url}: HTTP {status} {response.reason_phrase} — check the URL or try later"
+                )
+            if status == 304:
+                return self._result(url, response, b""), None
+            declared = response.headers.get("content-length", "")
+            encoding = response.headers.get("content-encoding")
+            if declared.isdigit() and not encoding and int(declared) > max_bytes:
+                raise TooLarge(declared)
+            decoder = CappedDecoder(encoding, max_bytes)
+            chunks = [decoder.feed(chunk) async for chunk in response.aiter_raw()]
+            return self._result(url, response, b"".join(chunks)), None
+        except httpx.TimeoutException as exc:
+            raise TimeoutError from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: the connection broke ({exc}) — try later") from exc
+        finally:
+            await response.aclose()
+
+    @staticmethod
+    def _result(url: str, response: httpx.Response, content: bytes) -> FetchResult:
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        return FetchResult(
+            url=url,
+            final_url=str(response.url),
+            status_code=response.status_code,
+            content_type=content_type,
+            encoding=response.charset_encoding,
+            content=content,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            cache_control=response.headers.get("cache-control"),
+        )

@@ -1,0 +1,72 @@
+"""Politeness per host: a few requests at a time, a pause between them, and a host's
+own request to wait (Retry-After) honoured for every later request to it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from foreigndesk.errors import Deferred
+
+
+class HostCoolingDown(Deferred):
+    """The host asked the desk to wait; the request is deferred, not failed for good."""
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    next_start: float = 0.0
+    cooldown_until: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class HostGate:
+    """Per-host concurrency and delay, under one global limit."""
+
+    def __init__(
+        self,
+        per_host: int = 2,
+        delay: float = 0.0,
+        total: int = 64,
+        clock: Callable[[], float] = time.monotonic,
+        max_wait: float = 30.0,
+    ) -> None:
+        self.per_host = per_host
+        self.delay = delay
+        self.clock = clock
+        self.max_wait = max_wait
+        self._total = asyncio.Semaphore(total)
+        self._hosts: dict[str, _Host] = {}
+
+    def _host(self, host: str) -> _Host:
+        if host not in self._hosts:
+            self._hosts[host] = _Host(asyncio.Semaphore(self.per_host))
+        return self._hosts[host]
+
+    def cool_down(self, host: str, seconds: float) -> None:
+        state = self._host(host)
+        state.cooldown_until = max(state.cooldown_until, self.clock() + seconds)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's slots, starting no sooner than the delay allows."""
+        state = self._host(host)
+        async with state.slots, self._total:
+            wait = state.cooldown_until - self.clock()
+            if wait > self.max_wait:
+                raise HostCoolingDown(
+                    f"{host} asked the desk to wait {wait:.0f} s more — the page is tried"
+                    " again on a later run",
+                    wait,
+                )
+            async with state.lock:
+                start = max(self.clock(), state.next_start, state.cooldown_until)
+                state.next_start = start + self.delay
+            pause = start - self.clock()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            yield
