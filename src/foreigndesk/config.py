@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -223,6 +223,80 @@ class PostSettings(_Section):
     )
 
 
+class StaticSiteSettings(_Section):
+    """How the static blog is built (the [site] section says what it is called and where)."""
+
+    templates_dir: str = Field(
+        "",
+        description="Folder of your own templates; a file there overrides the default theme's "
+        "template of the same name (post.html, base.html, style.css, ...).",
+    )
+    per_page: int = Field(20, ge=1, description="Posts per page on the index and archive pages.")
+    feed_entries: int = Field(20, ge=1, description="Newest posts in the Atom feed, in full.")
+    local_images: bool = Field(
+        False,
+        description="Copy each post's images into the site (images/) instead of linking "
+        "the original's; a copy that cannot be had keeps the remote link.",
+    )
+
+
+class HugoSettings(_Section):
+    """Markdown with front matter for Hugo or Jekyll."""
+
+    output_dir: str = Field("hugo", description="Folder the Markdown export is written into.")
+    section: str = Field(
+        "posts", description="Subfolder for the posts: 'posts' for Hugo, '_posts' for Jekyll."
+    )
+    draft: bool = Field(False, description="Mark every exported post as a draft.")
+
+
+class HatenaSettings(_Section):
+    """Hatena Blog through its AtomPub API. The key comes from the variable named by key_env."""
+
+    api_url: str = Field("https://blog.hatena.ne.jp", description="AtomPub API base URL.")
+    hatena_id: str = Field("", description="Your Hatena ID (the blog owner's or a member's).")
+    blog_id: str = Field("", description="The blog's ID, its domain: example.hatenablog.com.")
+    key_env: str = Field(
+        "HATENA_API_KEY",
+        description="Environment variable holding the blog's API key (Settings → Advanced).",
+    )
+    auth: Literal["wsse", "basic"] = Field(
+        "wsse", description="'wsse' (X-WSSE header) or 'basic' (https only), with the API key."
+    )
+    syntax: Literal["auto", "markdown", "hatena", "html"] = Field(
+        "auto",
+        description="The blog's editing syntax: 'markdown', 'hatena', 'html', or 'auto' to "
+        "read it from an existing entry.",
+    )
+    draft: bool = Field(False, description="Post entries as drafts instead of publishing them.")
+    categories: list[str] = Field(
+        default_factory=list, description="Categories added to every entry, besides its tags."
+    )
+    timeout: float = Field(30.0, description="Seconds one request may take.")
+
+
+class WordPressSettings(_Section):
+    """WordPress through REST API v2, with an application password."""
+
+    api_url: str = Field(
+        "", description="The site's REST API root, e.g. https://example.com/wp-json."
+    )
+    username: str = Field("", description="The WordPress user the application password belongs to.")
+    password_env: str = Field(
+        "WORDPRESS_APP_PASSWORD",
+        description="Environment variable holding the application password.",
+    )
+    status: Literal["publish", "draft", "pending", "private"] = Field(
+        "publish",
+        description="Status of new and updated posts: 'publish', 'draft', 'pending' or 'private'.",
+    )
+    categories: list[str] = Field(
+        default_factory=list,
+        description="Categories for every post, by name; missing ones are created.",
+    )
+    timeout: float = Field(30.0, description="Seconds one request may take.")
+
+
 class PublishSettings(_Section):
     """Where published posts go."""
 
@@ -231,6 +305,10 @@ class PublishSettings(_Section):
         description="Publish targets brought up to date on every publish; 'site' is the "
         "desk's own static blog.",
     )
+    site: StaticSiteSettings = Field(default_factory=StaticSiteSettings)
+    hugo: HugoSettings = Field(default_factory=HugoSettings)
+    hatena: HatenaSettings = Field(default_factory=HatenaSettings)
+    wordpress: WordPressSettings = Field(default_factory=WordPressSettings)
 
 
 class Settings(_Section):

@@ -10,6 +10,7 @@ every ten minutes asks each host for robots.txt once a day, not a hundred times.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -66,8 +67,15 @@ class Robots:
         self.clock = clock
         self._files: dict[str, RobotsFile] = {}
         self._parsed: dict[str, Protego] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def _file(self, origin: str) -> RobotsFile:
+        # Many pages of one host are fetched at once; only the first asks for robots.txt.
+        lock = self._locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            return await self._load(origin)
+
+    async def _load(self, origin: str) -> RobotsFile:
         now = self.clock()
         cached = self._files.get(origin)
         if cached is None and self.store is not None:
