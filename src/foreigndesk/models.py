@@ -175,6 +175,9 @@ class Post:
     tags: tuple[str, ...] = field(default_factory=tuple)
     #: (block kind, original HTML, translated HTML) for each block: the bilingual view.
     pairs: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    #: Digest of everything above, set when the post is composed or loaded: publish targets
+    #: compare it to skip what did not change. Empty means "not known; compute it".
+    content_hash: str = ""
 
 
 @dataclass(frozen=True)

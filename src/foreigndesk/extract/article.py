@@ -1,73 +1,53 @@
-"""One fetched page → one extracted article: blocks, title, authors, date, licence."""
+"""One fetched page → one extracted article: blocks, title, authors, dates, licence.
+
+The page is parsed once; its metadata (JSON-LD, meta tags, byline) is read from that tree
+and its body found by trafilatura on a copy of it, with a second extractor consulted only
+when the first one's result looks wrong (see ``fallback``). The body's blocks are then
+cleaned in a fixed order: figures put back, the repeated header dropped, boilerplate
+lines dropped, repeated paragraphs kept once, languages identified.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
+import logging
+from dataclasses import replace
 from datetime import datetime
 
-import trafilatura
-from lxml import html as lxml_html
-
 from foreigndesk.errors import DeskError
-from foreigndesk.extract.blocks import xml_to_blocks
-from foreigndesk.extract.dates import parse_date
+from foreigndesk.extract.authors import find_byline, page_authors
+from foreigndesk.extract.blocks import body_to_blocks
+from foreigndesk.extract.body import article_scope, paragraph_chars, trafilatura_body
+from foreigndesk.extract.boilerplate import drop_boilerplate
+from foreigndesk.extract.fallback import better_body
 from foreigndesk.extract.figures import set_figures_aside
-from foreigndesk.extract.metadata import (
-    byline_text,
-    linked_authors,
-    page_lang,
-    page_license,
-    split_authors,
-    strip_site_suffix,
-)
+from foreigndesk.extract.header import drop_header
+from foreigndesk.extract.jsonld import article_object, read_jsonld
+from foreigndesk.extract.language import article_language, block_language, script_of
+from foreigndesk.extract.licenses import mentions_license, page_license
+from foreigndesk.extract.metatags import first, read_meta
+from foreigndesk.extract.pagedates import published_date, updated_date
+from foreigndesk.extract.parsing import parse_page, strip_chrome, strip_never_text
 from foreigndesk.extract.repeats import drop_repeats
+from foreigndesk.extract.tags import page_description, page_tags
+from foreigndesk.extract.titles import page_title, site_names
+from foreigndesk.extract.urls import canonical_url
 from foreigndesk.models import Block, BlockKind, ExtractedArticle
 
-#: Where a byline's names end and its date begins: "By Jane Roe · 16/11/2024".
-_DATE_TAIL = re.compile(r"\s(?:·|\||—|-|,|on)\s|\s\d")
+logger = logging.getLogger(__name__)
 
-#: A paragraph this short near the top that names the author or the date is the byline.
-_BYLINE_MAX_CHARS = 160
-
-
-def _parse(content: bytes, encoding: str | None) -> lxml_html.HtmlElement:
-    try:
-        if encoding:
-            return lxml_html.document_fromstring(content.decode(encoding, errors="replace"))
-        return lxml_html.document_fromstring(content)
-    except (LookupError, ValueError, lxml_html.etree.ParserError) as exc:
-        raise DeskError(f"page cannot be parsed as HTML ({exc})") from exc
-
-
-def _is_byline(block: Block, authors: tuple[str, ...], byline: str | None) -> bool:
-    if block.kind != BlockKind.PARAGRAPH or len(block.text) > _BYLINE_MAX_CHARS:
-        return False
-    text = block.text.strip()
-    if byline and text == byline:
-        return True
-    return text.lower().startswith("by ") and any(name in text for name in authors)
-
-
-def _clean_top(
-    blocks: list[Block], title: str, authors: tuple[str, ...], byline: str | None
-) -> list[Block]:
-    """Drop the headline and the byline that extractors leave at the top of the body."""
-    cleaned: list[Block] = []
-    for index, block in enumerate(blocks):
-        near_top = index < 4
-        if near_top and block.kind == BlockKind.HEADING and block.text.strip() == title:
-            continue
-        if near_top and _is_byline(block, authors, byline):
-            continue
-        cleaned.append(block)
-    return cleaned
+#: Less body text than this (headings aside) is a menu or a stub, not an article.
+MIN_BODY_CHARS = 40
 
 
 def content_hash(blocks: list[Block] | tuple[Block, ...]) -> str:
     """A hash of the article's text, insensitive to whitespace and case: exact duplicates."""
     text = "\n".join(" ".join(b.text.split()).casefold() for b in blocks if b.text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _page_lang(declared: str | None, given: str | None) -> str | None:
+    return (declared or "").strip().replace("_", "-") or given
 
 
 def extract_article(
@@ -78,46 +58,55 @@ def extract_article(
     fetched_at: datetime | None = None,
     lang: str | None = None,
 ) -> ExtractedArticle:
-    """Extract the article from a page; raises DeskError when there is none to be had."""
-    tree = _parse(content, encoding)
-    lang = page_lang(tree) or lang
-    metadata = trafilatura.extract_metadata(
-        lxml_html.tostring(tree, encoding="unicode"), default_url=url
+    """Extract the article from a page; raises DeskError when there is none to be had.
+
+    ``lang`` is the source's language, used when the page does not declare one;
+    ``fetched_at`` anchors relative dates ("3 hours ago").
+    """
+    tree = parse_page(content, encoding)
+    # Metadata first, while the tree still has its scripts, links and footer.
+    meta = read_meta(tree)
+    objects = read_jsonld(tree)
+    article = article_object(objects)
+    canonical = canonical_url(tree, meta, url)
+    license_ = page_license(tree, url, article) if mentions_license(content) else None
+    # The rest reads the page without its scripts; the body without its chrome as well.
+    strip_never_text(tree)
+    declared_lang = _page_lang(tree.get("lang") or first(meta, ("og:locale",)), lang)
+    names = site_names(meta, article, objects)
+    title = page_title(tree, meta, article, names)
+    byline = find_byline(tree)
+    authors = page_authors(meta, article, byline.names if byline else [])
+    byline_text = byline.text if byline else None
+    headline = " ".join((tree.findtext(".//h1") or "").split())
+    published = published_date(
+        tree, meta, article, byline_text, lang=declared_lang, fetched_at=fetched_at, url=url
     )
-    site_name = (metadata.sitename if metadata else None) or None
-    raw_title = (metadata.title if metadata else None) or ""
-    title = strip_site_suffix(raw_title, site_name)
-    byline = byline_text(tree)
-    # rel=author links name every co-author; trafilatura's metadata keeps only the first.
-    authors = linked_authors(tree)
-    if not authors and byline:
-        authors = split_authors(_DATE_TAIL.split(byline)[0])
-    if not authors and metadata:
-        authors = split_authors(metadata.author)
-    published = parse_date(byline, lang=lang, now=fetched_at) if byline else None
-    if published is None and metadata and metadata.date:
-        published = parse_date(metadata.date)
-    license_ = page_license(tree, url)
-    canonical = tree.xpath("string(//link[@rel='canonical']/@href)") or None
+    strip_chrome(tree)
 
     figures = set_figures_aside(tree, url)
-    xml = trafilatura.extract(
-        tree,
-        url=url,
-        output_format="xml",
-        include_images=True,
-        include_links=True,
-        include_formatting=True,
-        include_tables=False,
-        include_comments=False,
-        with_metadata=False,
+    page_chars = paragraph_chars(tree)
+    scope = article_scope(tree, page_chars)
+    body = trafilatura_body(scope)
+    blocks = body_to_blocks(body, figures, url) if body is not None else []
+    topic = f"{title} {page_description(meta, article) or ''}"
+    blocks, extractor = better_body(scope, url, blocks, figures, page_chars=page_chars, topic=topic)
+    blocks = drop_header(
+        blocks,
+        titles=[title, headline],
+        authors=authors,
+        byline=byline_text,
+        lang=declared_lang,
+        now=fetched_at,
     )
-    if not xml:
-        raise DeskError(f"{url}: no article text found on the page — is it an article page?")
-    blocks = _clean_top(xml_to_blocks(xml, figures), title, authors, byline)
+    blocks = drop_boilerplate(blocks)
     blocks, repeats = drop_repeats(blocks)
-    if not any(b.kind == BlockKind.PARAGRAPH for b in blocks):
+    if sum(len(b.text) for b in blocks if b.kind != BlockKind.HEADING) < MIN_BODY_CHARS:
         raise DeskError(f"{url}: no article text found on the page — is it an article page?")
+
+    lang_tag = article_language(declared_lang, blocks)
+    script = script_of(" ".join(b.text for b in blocks[:3]))
+    blocks = [_with_lang(b, block_language(b, lang_tag, script)) for b in blocks]
     if not title:
         title = next((b.text for b in blocks if b.kind == BlockKind.HEADING), url)
     return ExtractedArticle(
@@ -125,10 +114,17 @@ def extract_article(
         blocks=tuple(blocks),
         authors=authors,
         published=published,
-        site_name=site_name,
-        canonical_url=str(canonical).strip() or None if canonical else None,
-        lang=lang,
+        site_name=names[0] if names else None,
+        canonical_url=canonical,
+        lang=lang_tag,
         license=license_,
-        description=(metadata.description if metadata else None) or None,
+        description=page_description(meta, article),
         repeats=tuple(repeats),
+        updated=updated_date(meta, article, declared_lang),
+        tags=page_tags(meta, article),
+        extractor=extractor,
     )
+
+
+def _with_lang(block: Block, lang: str | None) -> Block:
+    return block if block.lang == lang else replace(block, lang=lang)

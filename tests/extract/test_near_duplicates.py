@@ -1,0 +1,73 @@
+"""An edited syndicated copy is found as a near-duplicate; different articles are not.
+
+The store's LSH index is built with ``NUM_PERM`` permutations and the configured Jaccard
+threshold (0.8 by default); these tests check the signatures it will be fed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasketch import MinHashLSH  # type: ignore[import-untyped]
+
+from foreigndesk.extract import (
+    NUM_PERM,
+    extract_article,
+    near_duplicate_signature,
+    signature_from_values,
+    signature_values,
+    similarity,
+)
+from foreigndesk.extract.near_duplicates import shingles
+from foreigndesk.models import Block, BlockKind
+
+PAGES = Path(__file__).parents[1] / "data" / "extract"
+THRESHOLD = 0.8
+
+
+def blocks_of(name: str) -> tuple[Block, ...]:
+    return extract_article((PAGES / name).read_bytes(), f"https://pages.test/{name}").blocks
+
+
+def test_an_edited_syndicated_copy_is_a_near_duplicate() -> None:
+    original = near_duplicate_signature(blocks_of("ferry-us.html"))
+    copy = near_duplicate_signature(blocks_of("ferry-syndicated.html"))
+    assert similarity(original, copy) >= THRESHOLD
+
+
+def test_different_articles_are_not() -> None:
+    ferry = near_duplicate_signature(blocks_of("ferry-us.html"))
+    for other in ("allotment-gb.html", "bus-relative.html", "market-es.html"):
+        assert similarity(ferry, near_duplicate_signature(blocks_of(other))) < 0.2
+
+
+def test_an_lsh_index_finds_the_copy_and_only_the_copy() -> None:
+    index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for name in ("ferry-us.html", "allotment-gb.html", "market-es.html", "tea-ja-utf8.html"):
+        index.insert(name, near_duplicate_signature(blocks_of(name)))
+    found = index.query(near_duplicate_signature(blocks_of("ferry-syndicated.html")))
+    assert found == ["ferry-us.html"]
+
+
+def test_a_signature_survives_storage_as_integers() -> None:
+    signature = near_duplicate_signature(blocks_of("tea-ja-utf8.html"))
+    values = signature_values(signature)
+    assert len(values) == NUM_PERM
+    assert all(isinstance(v, int) for v in values)
+    assert similarity(signature_from_values(values), signature) == 1.0
+
+
+def test_images_do_not_count_only_text_does() -> None:
+    text = Block(BlockKind.PARAGRAPH, text="A ferry crosses the river every forty minutes.")
+    with_image = (text, Block(BlockKind.IMAGE, src="https://img.test/a.jpg", credit="Photo: X"))
+    assert similarity(near_duplicate_signature([text]), near_duplicate_signature(with_image)) == 1
+
+
+def test_shingles_are_runs_of_words_or_of_cjk_characters() -> None:
+    assert shingles("The Ferry crosses the river") == {
+        "the ferry crosses",
+        "ferry crosses the",
+        "crosses the river",
+    }
+    assert shingles("駅前の茶屋") == {"駅 前 の", "前 の 茶", "の 茶 屋"}
+    assert shingles("Hi") == {"hi"}
