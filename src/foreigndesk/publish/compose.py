@@ -2,11 +2,14 @@
 
 Pure: the article, its translation and the settings in; the post out. The title
 template, the byline in the target locale, the lead, the body and the attribution are
-all decided here, so every publish target shows the same post.
+all decided here, so every publish target shows the same post. Its HTML is cleaned by
+nh3 here, before the post is stored or written anywhere, and it carries its digest so
+targets can tell what changed without re-reading it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from datetime import date
@@ -20,9 +23,11 @@ from babel.lists import format_list
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Article, Attribution, BlockKind, Post, TranslatedBlock, Translation
+from foreigndesk.publish.digest import post_digest
 from foreigndesk.publish.html import render_blocks
 from foreigndesk.publish.labels import labels_for
 from foreigndesk.publish.licenses import allows_full_text
+from foreigndesk.publish.sanitize import clean_fragment, plain
 from foreigndesk.translate.glossary import Glossary
 
 _NOT_SLUGS = frozenset({"index", "article", "post", "story", "amp", "default"})
@@ -109,26 +114,26 @@ def compose_post(
     pairs = tuple(
         (
             item.block.kind.value,
-            render_blocks([TranslatedBlock(block=item.block, html=None)]),
-            render_blocks([item]),
+            clean_fragment(render_blocks([TranslatedBlock(block=item.block, html=None)])),
+            clean_fragment(render_blocks([item])),
         )
         for item in translation.blocks
     )
-    return Post(
+    post = Post(
         article_id=article.id,
         slug=slug,
-        title=title,
+        title=plain(title),
         lang=translation.target_lang,
-        byline=format_byline(authors, article.published, settings),
-        lead_html=render_blocks(translation.blocks[i] for i in lead),
-        body_html="" if excerpt_only else render_blocks(translation.blocks),
+        byline=plain(format_byline(authors, article.published, settings)),
+        lead_html=clean_fragment(render_blocks(translation.blocks[i] for i in lead)),
+        body_html="" if excerpt_only else clean_fragment(render_blocks(translation.blocks)),
         attribution=Attribution(
-            original_title=article.title or article.url,
+            original_title=plain(article.title or article.url),
             original_lang=article.source_lang,
             url=article.url,
-            authors=article.authors,
+            authors=tuple(plain(a) for a in article.authors),
             published=article.published,
-            site_name=article.site_name or "",
+            site_name=plain(article.site_name or ""),
             license=article.license,
             engine=translation.engine,
             human_edited=translation.human_edited,
@@ -137,3 +142,4 @@ def compose_post(
         excerpt_only=excerpt_only,
         pairs=() if excerpt_only else pairs,
     )
+    return dataclasses.replace(post, content_hash=post_digest(post))

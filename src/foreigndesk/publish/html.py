@@ -1,7 +1,8 @@
 """Blocks → HTML, once, when a post is composed; every target reuses the result.
 
 Translated inline markup passes through nh3 with only links and emphasis allowed, so
-whatever a source or an engine sends, only that subset reaches a page.
+whatever a source or an engine sends, only that subset reaches a page; an image is kept
+only when it comes from an http(s) URL.
 """
 
 from __future__ import annotations
@@ -9,24 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-import nh3
-
 from foreigndesk.models import BlockKind, TranslatedBlock
-
-_INLINE_TAGS = {"a", "em", "strong"}
-_ATTRIBUTES = {"a": {"href"}}
-_SCHEMES = {"http", "https", "mailto"}
+from foreigndesk.publish.sanitize import clean_inline, is_image_url
 
 
 def sanitize_inline(html: str) -> str:
     """Only links (http, https, mailto) and emphasis survive; the rest becomes text."""
-    return nh3.clean(
-        html,
-        tags=_INLINE_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel="nofollow noopener",
-    )
+    return clean_inline(html)
 
 
 def _figure(item: TranslatedBlock) -> str:
@@ -37,7 +27,9 @@ def _figure(item: TranslatedBlock) -> str:
     if block.credit:
         caption_parts.append(f'<span class="credit">{escape(block.credit)}</span>')
     caption = f"<figcaption>{' '.join(caption_parts)}</figcaption>" if caption_parts else ""
-    alt = escape(item.html if item.html is not None else (block.alt or ""))
+    # An image needs a text alternative: its alt text, else its caption.
+    alt_text = item.html if item.html is not None else block.alt
+    alt = escape(alt_text or item.caption or block.caption or "")
     src = escape(block.src or "")
     return f'<figure><img src="{src}" alt="{alt}" loading="lazy">{caption}</figure>'
 
@@ -58,7 +50,7 @@ def render_blocks(items: Iterable[TranslatedBlock]) -> str:
             out.append(f"<{list_tag}>")
             open_list = list_tag
         if block.kind == BlockKind.IMAGE:
-            if block.src:
+            if block.src and is_image_url(block.src):
                 out.append(_figure(item))
             continue
         inner = sanitize_inline(item.html if item.html is not None else block.html)
