@@ -16,7 +16,7 @@ from foreigndesk.sources.read import read_source
 from foreigndesk.sources.sitemap import parse_sitemap
 
 
-def json_feed(items: list[dict[str, object]]) -> bytes:
+def json_feed(items: list[object]) -> bytes:
     return json.dumps(
         {"version": "https://jsonfeed.org/version/1.1", "title": "JSON Fixture", "items": items}
     ).encode()
