@@ -12,6 +12,7 @@ import http.server
 import socketserver
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -23,9 +24,11 @@ from rich.table import Table
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
 from foreigndesk.errors import DeskError
 from foreigndesk.models import ArticleStatus, BlockKind
-from foreigndesk.pipeline import Desk, RunReport
+from foreigndesk.pipeline import Desk, Reporter, RunReport
 from foreigndesk.plugins import engine_specs
+from foreigndesk.sources.opml import Subscription, read_opml, write_opml
 from foreigndesk.store import Store
+from foreigndesk.watch import DEFAULT_TICK, Watcher
 
 app = typer.Typer(
     help="Fetch foreign-language articles, translate them, and publish them with attribution.",
@@ -71,7 +74,7 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def _desk(
-    config: Path, reporter: RichReporter | None = None, engine: str | None = None
+    config: Path, reporter: Reporter | None = None, engine: str | None = None
 ) -> Iterator[Desk]:
     settings = load_settings(config)
     store = Store.open(settings.database_url)
@@ -98,6 +101,19 @@ class RichReporter:
 
     def error(self, message: str) -> None:
         self.progress.console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+
+
+class LineReporter:
+    """For long-running commands: error lines only, no bars to redraw for hours."""
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
 
 
 def _progress() -> Progress:
@@ -200,22 +216,96 @@ def source_add(
 @source_app.command("list")
 @_one_line_errors
 def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
-    """Sources and their health."""
+    """Sources and their health: paused ones, failures in a row, the next check."""
     with _desk(config) as desk:
-        table = Table("id", "url", "lang", "licence", "items", "last success", "last error")
+        table = Table(
+            "id", "url", "lang", "licence", "state", "items", "last success", "next", "last error"
+        )
         for health in desk.store.source_health():
+            state = "paused" if health.source.paused else "active"
+            if health.consecutive_failures:
+                state += f", {health.consecutive_failures} failures"
             table.add_row(
                 str(health.source.id),
                 health.source.url,
                 health.source.lang,
                 health.source.license or "",
+                f"[red]{state}[/red]" if health.source.paused else state,
                 str(health.items_taken),
-                health.last_success_at.isoformat(timespec="seconds")
-                if health.last_success_at
-                else "",
+                _when(health.last_success_at),
+                "" if health.source.paused else _when(health.next_check_at),
                 health.last_error or "",
             )
         out.print(table)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+@source_app.command("pause")
+@_one_line_errors
+def source_pause(source_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Stop checking a source (its articles stay)."""
+    with _desk(config) as desk:
+        source = desk.store.set_source_paused(source_id, True)
+        out.print(f"paused source {source.id} {source.url}", highlight=False)
+
+
+@source_app.command("resume")
+@_one_line_errors
+def source_resume(source_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Check a paused source again, from the next run; its failure count starts over."""
+    with _desk(config) as desk:
+        source = desk.store.set_source_paused(source_id, False)
+        out.print(f"resumed source {source.id} {source.url}", highlight=False)
+
+
+@source_app.command("import")
+@_one_line_errors
+def source_import(
+    opml_file: Annotated[Path, typer.Argument(help="An OPML file from a feed reader.")],
+    lang: Annotated[
+        str, typer.Option(help="Language of feeds whose outline names none (ISO 639-1).")
+    ] = "en",
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Subscribe to every feed in an OPML file (feeds already there are left as they are)."""
+    try:
+        content = opml_file.read_bytes()
+    except OSError as exc:
+        raise DeskError(f"{opml_file}: cannot be read ({exc.strerror}) — check the path") from exc
+    subscriptions = read_opml(content)
+    with _desk(config) as desk:
+        added = 0
+        for subscription in subscriptions:
+            _, created = desk.store.add_source(subscription.url, subscription.lang or lang)
+            added += created
+    out.print(
+        f"{added} sources added, {len(subscriptions) - added} already there, from {opml_file}",
+        highlight=False,
+    )
+
+
+@source_app.command("export")
+@_one_line_errors
+def source_export(
+    opml_file: Annotated[
+        Path | None, typer.Argument(help="Where to write the OPML (default: standard output).")
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Write every source as OPML 2.0, for a feed reader or another desk."""
+    with _desk(config) as desk:
+        subscriptions = [
+            Subscription(url=s.url, title=s.title, lang=s.lang) for s in desk.store.sources()
+        ]
+        document = write_opml(subscriptions, desk.settings.site.title)
+    if opml_file is None:
+        typer.echo(document.decode("utf-8"), nl=False)
+    else:
+        opml_file.write_bytes(document)
+        out.print(f"wrote {len(subscriptions)} sources to {opml_file}", highlight=False)
 
 
 @app.command()
@@ -230,6 +320,27 @@ def run(
     with _progress() as progress, _desk(config, RichReporter(progress), engine) as desk:
         report = desk.run()
     _summary(report)
+
+
+@app.command()
+@_one_line_errors
+def watch(
+    tick: Annotated[
+        float, typer.Option(help="Longest sleep, in seconds, between two looks at the store.")
+    ] = DEFAULT_TICK,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Keep running: check each source when it is due and take its articles through every
+    stage. SIGTERM or Ctrl-C stops it after the article in hand."""
+    with _desk(config, LineReporter()) as desk:
+        watcher = Watcher(desk, tick=tick, on_cycle=_summary)
+        out.print(
+            f"watching {len(desk.store.sources())} sources; SIGTERM or Ctrl-C stops",
+            highlight=False,
+        )
+        with watcher.stop_on_signals():
+            watcher.run()
+    out.print("stopped", highlight=False)
 
 
 @articles_app.command("list")

@@ -17,10 +17,10 @@ import asyncio
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape, unescape
-from typing import Protocol
+from typing import Any, Protocol
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError, UnsupportedPair
@@ -226,7 +226,9 @@ class Desk:
 
         async def all_sources() -> None:
             async with self._fetcher() as fetcher:
-                await asyncio.gather(*(self._discover_one(fetcher, s, report) for s in chosen))
+                await self._until_done_or_stopped(
+                    [self._discover_one(fetcher, s, report) for s in chosen]
+                )
 
         asyncio.run(all_sources())
 
@@ -296,14 +298,32 @@ class Desk:
 
                 async def one(article_id: int) -> None:
                     async with bound:
-                        if self.stopping.is_set():
-                            return
                         await self._fetch_one(fetcher, article_id, report)
                     self.reporter.advance()
 
-                await asyncio.gather(*(one(i) for i in ids))
+                await self._until_done_or_stopped([one(i) for i in ids])
 
         asyncio.run(all_pages())
+
+    async def _until_done_or_stopped(self, work: Sequence[Coroutine[Any, Any, None]]) -> None:
+        """Run ``work`` concurrently; on a stop request, cancel what has not finished.
+
+        Cancelling is safe: the store is written only after a page or feed has arrived
+        whole, with no ``await`` in between, so a cut-off fetch leaves nothing behind and
+        is simply made again by the next run.
+        """
+        tasks = [asyncio.ensure_future(coroutine) for coroutine in work]
+        pending: set[asyncio.Future[None]] = set(tasks)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=0.1)
+            if pending and self.stopping.is_set():
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                break
+        for task in tasks:
+            if not task.cancelled() and (error := task.exception()) is not None:
+                raise error
 
     async def _fetch_one(self, fetcher: Fetcher, article_id: int, report: RunReport) -> None:
         try:
@@ -593,10 +613,10 @@ class Desk:
                 self.reporter.error(f"publish to {name}: {error}")
             report.targets.append(result)
 
-    def run(self) -> RunReport:
-        """Every stage once, in order."""
+    def run(self, sources: Iterable[Source] | None = None) -> RunReport:
+        """Every stage once, in order; only the named sources are checked, if any are."""
         report = RunReport()
-        self.discover(report)
+        self.discover(report, sources)
         self.fetch_pages(report)
         self.extract(report)
         self.translate(report)
