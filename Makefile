@@ -32,7 +32,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 demo: setup
 	@DEMO_DIR=$(DEMO_DIR) DEMO_SOURCE_PORT=$(DEMO_SOURCE_PORT) DEMO_PORT=$(DEMO_PORT) \
