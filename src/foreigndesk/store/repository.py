@@ -235,9 +235,10 @@ class Store:
                         updated_at=now,
                     )
                     .on_conflict_do_nothing(index_elements=["url"])
+                    # RETURNING, not rowcount: psycopg reports no count for this statement.
+                    .returning(ArticleRow.id)
                 )
-                result = cast(CursorResult[Any], session.execute(statement))
-                new += result.rowcount or 0
+                new += len(session.execute(statement).all())
             row = session.get_one(SourceRow, source_id)
             row.title = row.title or title
             row.etag, row.last_modified = etag, last_modified
@@ -405,6 +406,7 @@ class Store:
             lead=tuple(row.lead) if row.lead is not None else None,
             blocks=blocks,
             discovered_at=_aware(row.discovered_at),
+            tags=tuple(row.tags or ()),
         )
 
     def articles(self, status: ArticleStatus | None = None) -> list[Article]:
@@ -540,6 +542,7 @@ class Store:
             row.canonical_url = extracted.canonical_url
             row.description = extracted.description
             row.repeats = list(extracted.repeats)
+            row.tags = list(extracted.tags)
             row.content_hash = content_hash
             row.error = row.failed_stage = None
             earlier = session.scalar(
@@ -617,8 +620,7 @@ class Store:
                 statement = statement.on_conflict_do_update(index_elements=["key"], set_=changed)
             else:
                 statement = statement.on_conflict_do_nothing(index_elements=["key"])
-            result = cast(CursorResult[Any], session.execute(statement))
-            saved += result.rowcount or 0
+            saved += len(session.execute(statement.returning(MemoryRow.key)).all())
         return saved
 
     def save_translation(
@@ -793,6 +795,14 @@ class Store:
             session.add(row)
         return row
 
+    def begin_publication(self, article_id: int, target: str) -> None:
+        """A request to the target is about to go out: until it is recorded as done, the
+        next publish first looks on the target for a post this attempt may have made."""
+        with self.transaction() as session:
+            row = self._publication_row(session, article_id, target)
+            row.status, row.error = "pending", None
+            row.attempts += 1
+
     def record_publication(
         self,
         article_id: int,
@@ -807,15 +817,17 @@ class Store:
         with self.transaction() as session:
             row = self._publication_row(session, article_id, target)
             row.remote_id, row.remote_url = remote_id, remote_url
+            if row.status != "pending":
+                row.attempts += 1
             row.content_hash, row.status, row.error = content_hash, "done", None
-            row.attempts += 1
             row.published_at = utcnow()
 
     def record_publication_failure(self, article_id: int, target: str, error: str) -> None:
         with self.transaction() as session:
             row = self._publication_row(session, article_id, target)
+            if row.status != "pending":
+                row.attempts += 1
             row.status, row.error = "failed", error
-            row.attempts += 1
 
     # -- QA findings ---------------------------------------------------------------------
 
@@ -955,4 +967,5 @@ def _post(row: PostRow) -> Post:
         excerpt_only=row.excerpt_only,
         tags=tuple(row.tags or ()),
         pairs=tuple((str(k), str(o), str(t)) for k, o, t in (row.pairs or ())),
+        content_hash=row.content_hash,
     )
