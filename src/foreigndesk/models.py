@@ -119,6 +119,7 @@ class Article:
     lead: tuple[int, ...] | None = None
     blocks: tuple[Block, ...] = ()
     discovered_at: datetime | None = None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Ledger(Protocol):
 
     def publication(self, article_id: int, target: str) -> Publication | None: ...
 
+    def begin_publication(self, article_id: int, target: str) -> None: ...
+
     def record_publication(
         self,
         article_id: int,

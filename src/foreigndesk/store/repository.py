@@ -511,9 +511,21 @@ class Store:
             )
 
     def save_extraction(
-        self, article_id: int, extracted: ExtractedArticle, content_hash: str
+        self,
+        article_id: int,
+        extracted: ExtractedArticle,
+        content_hash: str,
+        *,
+        minhash: bytes | None = None,
+        near_duplicates: Sequence[int] = (),
     ) -> int | None:
-        """Store blocks and metadata; returns the id of an earlier article this one duplicates."""
+        """Store blocks and metadata; returns the id of an earlier article this one duplicates.
+
+        Another article is the same story when it has the same canonical URL, the same
+        content hash, or is among ``near_duplicates`` (found by the caller's MinHash index,
+        whose signature ``minhash`` is stored with the article). Of the articles that are
+        not copies themselves, the first one seen (the lowest id) is the one linked.
+        """
         with self.transaction() as session:
             row = session.get_one(ArticleRow, article_id)
             session.query(BlockRow).filter(BlockRow.article_id == article_id).delete()
@@ -544,13 +556,20 @@ class Store:
             row.repeats = list(extracted.repeats)
             row.tags = list(extracted.tags)
             row.content_hash = content_hash
+            row.minhash = minhash
             row.error = row.failed_stage = None
+            same = [ArticleRow.content_hash == content_hash]
+            if extracted.canonical_url:
+                same.append(ArticleRow.canonical_url == extracted.canonical_url)
+            if near_duplicates:
+                same.append(ArticleRow.id.in_(list(near_duplicates)))
             earlier = session.scalar(
                 select(ArticleRow.id)
                 .where(
-                    ArticleRow.id < article_id,
-                    ArticleRow.content_hash == content_hash,
+                    ArticleRow.id != article_id,
+                    ArticleRow.content_hash.is_not(None),
                     ArticleRow.status != ArticleStatus.DUPLICATE.value,
+                    or_(*same),
                 )
                 .order_by(ArticleRow.id)
                 .limit(1)
@@ -558,6 +577,24 @@ class Store:
             row.duplicate_of = earlier
             row.status = ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
             return earlier
+
+    def near_duplicate_signatures(self) -> list[tuple[int, bytes]]:
+        """(article id, MinHash signature) of every extracted article that is not a copy."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(ArticleRow.id, ArticleRow.minhash)
+                .where(
+                    ArticleRow.minhash.is_not(None),
+                    ArticleRow.status != ArticleStatus.DUPLICATE.value,
+                )
+                .order_by(ArticleRow.id)
+            )
+            return [(article_id, bytes(value)) for article_id, value in rows if value]
+
+    def articles_with_pages(self) -> list[int]:
+        """The ids of the articles whose fetched page is stored, in order."""
+        with self.transaction() as session:
+            return list(session.scalars(select(PageRow.article_id).order_by(PageRow.article_id)))
 
     # -- translation memory ----------------------------------------------------------------
 

@@ -1,0 +1,124 @@
+"""Writing into an output folder: every path checked to stay inside, only changed bytes written.
+
+A relative path is accepted only when each of its parts is a plain name — no ``..``, no
+``.``, no empty part, no NUL or backslash, not absolute — so no slug, tag or author can
+name a file outside the folder, whatever a source wrote. The check is lexical (fast enough
+for tens of thousands of files) and the folder is made by the desk itself.
+
+A file is replaced atomically (a temporary file renamed over it), so a web server never
+serves half a page, and only when its bytes differ, so a rebuild leaves untouched files
+alone and a sync to a web host moves only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from foreigndesk.errors import DeskError
+
+
+def check_relative(relative: str) -> str:
+    """``relative`` when it names a file inside the folder; otherwise a DeskError."""
+    parts = relative.split("/")
+    if (
+        not relative
+        or relative.startswith("/")
+        or "\\" in relative
+        or "\x00" in relative
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise DeskError(
+            f"refusing to write {relative!r}: it would not be a file inside the output folder"
+            " — check the post's slug"
+        )
+    return relative
+
+
+class OutputFolder:
+    """A folder the desk writes into, counting what it wrote and what it left alone."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root.resolve()
+        self.written = 0
+        self.unchanged = 0
+        #: Every path written or confirmed in this run, relative to the root.
+        self.paths: set[str] = set()
+        self._made: set[str] = set()
+
+    def path(self, relative: str) -> Path:
+        return self.root / check_relative(relative)
+
+    def keep(self, relative: str) -> None:
+        """The file is known to be current; count it without reading it."""
+        self.paths.add(check_relative(relative))
+        self.unchanged += 1
+
+    def exists(self, relative: str) -> bool:
+        return os.path.exists(self.path(relative))
+
+    def write(self, relative: str, content: str | bytes) -> bool:
+        """Write when the bytes differ from what is there; True when something was written."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.path(relative)
+        self.paths.add(relative)
+        try:
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    self.unchanged += 1
+                    return False
+            existed = True
+        except FileNotFoundError:
+            existed = False
+        parent = relative.rpartition("/")[0]
+        if parent and parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        if existed:
+            temporary = path.with_name(f".{path.name}.tmp")
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, path)
+        else:
+            # A new file: nobody can be reading it yet, so it is written in place.
+            with open(path, "wb") as handle:
+                handle.write(data)
+        self.written += 1
+        return True
+
+    def remove(self, paths: Iterable[str]) -> int:
+        """Delete files this folder no longer has (and folders left empty by it)."""
+        removed = 0
+        for relative in sorted(paths):
+            try:
+                path = self.path(relative)
+            except DeskError:
+                continue
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed += 1
+            parent = path.parent
+            while parent != self.root:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+        return removed
+
+    def remove_stale(self, *, prefix: str, suffix: str) -> int:
+        """Delete ``prefix…suffix`` files on disk that this run did not write."""
+        folder = self.root / prefix.rstrip("/")
+        if not folder.is_dir():
+            return 0
+        stale = [
+            f"{prefix}{entry.name}"
+            for entry in os.scandir(folder)
+            if entry.is_file() and entry.name.endswith(suffix)
+            and f"{prefix}{entry.name}" not in self.paths
+        ]  # fmt: skip
+        return self.remove(stale)
