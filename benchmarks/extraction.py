@@ -16,8 +16,9 @@ comments are not the article). Speed is documents per second over the whole set,
 absolute rates depend on the machine.
 
 Run from the project root: ``.venv/bin/python benchmarks/extraction.py [--rounds 3]``. The
-data is read from ``../shared/data/article-extraction-benchmark`` and never copied into
-the repository. The last line of output is one JSON object with the figures.
+data is read from ``../shared/data/article-extraction-benchmark`` (or the folder of that
+name under ``$FOREIGNDESK_BENCHMARK_DATA``) and never copied into the repository. The
+last line of output is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import sys
 import time
@@ -38,8 +40,11 @@ import trafilatura
 from foreigndesk.errors import DeskError
 from foreigndesk.extract import extract_article
 
-#: The benchmark's data, beside the repository (never inside it).
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+#: The benchmark data, beside the repository (never inside it): ``../shared/data`` from
+#: the repository's root, or wherever ``FOREIGNDESK_BENCHMARK_DATA`` says (relative to
+#: that root), for a clone that is not beside it.
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / os.environ.get("FOREIGNDESK_BENCHMARK_DATA", "../shared/data")
 BENCHMARK = DATA / "article-extraction-benchmark"
 
 _TOKEN = re.compile(r"\w+")

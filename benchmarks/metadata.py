@@ -14,13 +14,15 @@ benchmark's, applied alike to the gold and to both extractors; it is deliberatel
 desk's own splitter, so the desk is not marked by its own rule.
 
 Run from the project root: ``.venv/bin/python benchmarks/metadata.py``. The data is read
-from ``../shared/data/readability-test-pages`` and never copied into the repository. The
+from ``../shared/data/readability-test-pages`` (or the folder of that name under
+``$FOREIGNDESK_BENCHMARK_DATA``) and never copied into the repository. The
 last line of output is one JSON object with the figures.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -34,7 +36,11 @@ import trafilatura
 from foreigndesk.errors import DeskError
 from foreigndesk.extract import extract_article
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+#: The benchmark data, beside the repository (never inside it): ``../shared/data`` from
+#: the repository's root, or wherever ``FOREIGNDESK_BENCHMARK_DATA`` says (relative to
+#: that root), for a clone that is not beside it.
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / os.environ.get("FOREIGNDESK_BENCHMARK_DATA", "../shared/data")
 PAGES = DATA / "readability-test-pages" / "pages"
 #: Readability's tests give every page this address; the pages name no other.
 PAGE_URL = "http://fakehost/test/page.html"

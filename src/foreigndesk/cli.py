@@ -7,8 +7,10 @@ on. Only this module prints.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
+import json
 import socketserver
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -18,13 +20,14 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
 from foreigndesk.errors import DeskError
-from foreigndesk.models import ArticleStatus, BlockKind
-from foreigndesk.pipeline import Desk, Reporter, RunReport
+from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle
+from foreigndesk.pipeline import Desk, Reporter, RunReport, extract_page
 from foreigndesk.plugins import engine_specs
 from foreigndesk.sources.opml import Subscription, read_opml, write_opml
 from foreigndesk.store import Store
@@ -391,6 +394,97 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
             original = block.text if block.kind != BlockKind.IMAGE else f"[image] {block.src}"
             table.add_row(str(index), block.kind.value, original, target or "")
         out.print(table)
+
+
+@app.command()
+@_one_line_errors
+def reextract(
+    article_ids: Annotated[
+        list[int] | None, typer.Argument(help="Articles to extract again.")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every article whose page is stored.")
+    ] = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Extract articles again from the pages stored when they were fetched, without
+    fetching them again (after an upgrade of the extractor, say). Each goes back to
+    'extracted' (or 'duplicate') and through translation and review again; unchanged
+    blocks come from the translation memory."""
+    if article_ids and all_:
+        raise DeskError("give article ids or --all, not both")
+    if not article_ids and not all_:
+        raise DeskError("no articles named — give article ids, or --all")
+    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
+        report = RunReport()
+        desk.reextract(report, None if all_ else article_ids)
+    out.print(
+        f"extracted {report.extracted} · duplicates {report.duplicates} · failed {report.failed}",
+        highlight=False,
+    )
+
+
+def _extracted_json(article: ExtractedArticle) -> dict[str, object]:
+    """An extracted article as plain JSON values, dates as ISO strings."""
+    values = dataclasses.asdict(article)
+    for key in ("published", "updated"):
+        day = getattr(article, key)
+        values[key] = day.isoformat() if day else None
+    values["blocks"] = [
+        {name: value for name, value in block.items() if value not in (None, "")}
+        | {"kind": block["kind"].value}
+        for block in values["blocks"]
+    ]
+    return values
+
+
+@app.command("extract")
+@_one_line_errors
+def extract_command(
+    page: Annotated[str, typer.Argument(help="An article's URL, or a saved HTML file.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="The address a saved file came from (for its links).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The language to assume if the page declares none.")
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """What the desk extracts from one page (blocks, metadata, repeats found), stored
+    nowhere: for checking a new source, and for bug reports."""
+    article = extract_page(load_settings(config), page, url=url, lang=lang)
+    if json_:
+        typer.echo(json.dumps(_extracted_json(article), ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]{escape(article.title)}[/bold]")
+    for label, value in (
+        ("authors", ", ".join(article.authors)),
+        ("published", article.published.isoformat() if article.published else ""),
+        ("updated", article.updated.isoformat() if article.updated else ""),
+        ("site", article.site_name),
+        ("canonical url", article.canonical_url),
+        ("language", article.lang),
+        ("licence", article.license),
+        ("description", article.description),
+        ("tags", ", ".join(article.tags)),
+        ("extractor", article.extractor),
+    ):
+        if value:
+            out.print(f"{label}: {value}", highlight=False, markup=False)
+    table = Table("#", "kind", "lang", "text")
+    for index, block in enumerate(article.blocks):
+        if block.kind == BlockKind.IMAGE:
+            parts = [block.src or "", block.caption or "", block.credit or ""]
+            text = " · ".join(p for p in parts if p)
+        else:
+            text = block.text
+        kind = f"h{block.level}" if block.kind == BlockKind.HEADING else block.kind.value
+        table.add_row(str(index), kind, block.lang or "", escape(text))
+    out.print(table)
+    out.print(f"repeats found: {len(article.repeats)}", highlight=False)
+    for repeat in article.repeats:
+        out.print(f"  {repeat}", highlight=False, markup=False)
 
 
 @app.command()

@@ -103,6 +103,19 @@ class FetchSettings(_Section):
     )
 
 
+class ExtractSettings(_Section):
+    """How articles are read from their pages and how copies of one story are found."""
+
+    near_duplicate_threshold: float = Field(
+        0.8,
+        gt=0.0,
+        le=1.0,
+        description="Jaccard similarity of two articles' word shingles (MinHash LSH) from "
+        "which the later one is a copy of the earlier (a syndicated story) and is marked "
+        "duplicate; 1.0 finds only copies with the same wording.",
+    )
+
+
 class ApertiumSettings(_Section):
     """The apertium engine: local, offline, free."""
 
@@ -317,6 +330,7 @@ class Settings(_Section):
     site: SiteSettings = Field(default_factory=SiteSettings)
     desk: DeskSettings = Field(default_factory=DeskSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
     translate: TranslateSettings = Field(default_factory=TranslateSettings)
     post: PostSettings = Field(default_factory=PostSettings)
     publish: PublishSettings = Field(default_factory=PublishSettings)

@@ -20,18 +20,27 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape, unescape
+from pathlib import Path
 from typing import Any, Protocol
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError, UnsupportedPair
-from foreigndesk.extract import content_hash, extract_article
-from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy
+from foreigndesk.extract import (
+    NearDuplicateIndex,
+    content_hash,
+    extract_article,
+    near_duplicate_signature,
+    signature_bytes,
+    signature_from_bytes,
+)
+from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy, FetchResult
 from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import (
     TRANSLATABLE_KINDS,
     Article,
     ArticleStatus,
     BlockKind,
+    ExtractedArticle,
     MemoryEntry,
     Source,
     TranslatedBlock,
@@ -153,6 +162,65 @@ def segment_labels(article: Article) -> dict[str, str]:
     return labels
 
 
+def fetch_policy(settings: Settings, allow_hosts: Iterable[str] = ()) -> FetchPolicy:
+    """How the desk fetches: its User-Agent, limits and politeness, from the settings."""
+    options = settings.fetch
+    return FetchPolicy(
+        user_agent=settings.user_agent,
+        timeout=options.timeout,
+        max_bytes=options.max_bytes,
+        per_host=options.per_host,
+        host_delay=options.host_delay,
+        total=options.concurrency,
+        allow_hosts=frozenset(options.allow_hosts) | frozenset(allow_hosts),
+    )
+
+
+def extract_page(
+    settings: Settings,
+    location: str,
+    *,
+    url: str | None = None,
+    lang: str | None = None,
+) -> ExtractedArticle:
+    """What the desk extracts from one page, stored nowhere: for checking a new source.
+
+    ``location`` is an http(s) URL, fetched as the desk fetches (robots.txt, SSRF guard,
+    size limit), or a saved HTML file; ``url`` is the address a saved file came from, for
+    its links and canonical URL.
+    """
+    if location.startswith(("http://", "https://")):
+
+        async def fetch() -> FetchResult:
+            async with Fetcher(fetch_policy(settings)) as fetcher:
+                return await fetcher.get(location)
+
+        result = asyncio.run(fetch())
+        if not result.is_html:
+            raise DeskError(
+                f"{location}: not an HTML page ({result.content_type or 'no type'})"
+                " — give the address of the article's page"
+            )
+        return extract_article(
+            result.content,
+            url or result.final_url,
+            encoding=result.encoding,
+            fetched_at=utcnow(),
+            lang=lang,
+        )
+    path = Path(location)
+    if not path.is_file():
+        raise DeskError(
+            f"{location}: no such file, and not an http(s) URL — give a page's address"
+            " or a saved HTML file"
+        )
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise DeskError(f"{location}: cannot be read ({exc.strerror}) — check the file") from exc
+    return extract_article(content, url or path.resolve().as_uri(), lang=lang)
+
+
 # -- the desk ----------------------------------------------------------------------------
 
 
@@ -181,16 +249,7 @@ class Desk:
         self._engines: dict[str, Engine] = {}
 
     def fetch_policy(self) -> FetchPolicy:
-        options = self.settings.fetch
-        return FetchPolicy(
-            user_agent=self.settings.user_agent,
-            timeout=options.timeout,
-            max_bytes=options.max_bytes,
-            per_host=options.per_host,
-            host_delay=options.host_delay,
-            total=options.concurrency,
-            allow_hosts=frozenset(options.allow_hosts) | self._allow_hosts,
-        )
+        return fetch_policy(self.settings, self._allow_hosts)
 
     def _fetcher(self) -> Fetcher:
         return Fetcher(self.fetch_policy(), robots_store=self.store, resolver=self._resolver)
@@ -358,7 +417,18 @@ class Desk:
         )
         report.failed += 1
 
-    def extract(self, report: RunReport) -> None:
+    def extract(self, report: RunReport, article_ids: Sequence[int] | None = None) -> None:
+        """Extract every fetched article, or the named ones again from their stored pages.
+
+        Each article is checked against the articles before it for being the same story
+        (same canonical URL, same text, or a near-duplicate by MinHash LSH): the index of
+        signatures is rebuilt from the store here, once per stage, and grows as it goes.
+        """
+        ids = self.store.due(ArticleStatus.FETCHED) if article_ids is None else article_ids
+        if not ids:
+            return
+        index = self._near_duplicate_index()
+
         def work(article_id: int) -> None:
             article = self.store.article(article_id, with_blocks=False)
             page = self.store.page(article_id)
@@ -369,17 +439,55 @@ class Desk:
                 fetched_at=page.fetched_at,
                 lang=article.source_lang,
             )
+            signature = near_duplicate_signature(extracted.blocks)
             duplicate_of = self.store.save_extraction(
-                article_id, extracted, content_hash(extracted.blocks)
+                article_id,
+                extracted,
+                content_hash(extracted.blocks),
+                minhash=signature_bytes(signature),
+                near_duplicates=index.matches(signature, exclude=article_id),
             )
             if duplicate_of is None:
+                index.add(article_id, signature)
                 report.extracted += 1
             else:
+                index.discard(article_id)
                 report.duplicates += 1
 
-        self._each(
-            "extract", self.store.due(ArticleStatus.FETCHED), work, ArticleStatus.FETCHED, report
-        )
+        self._each("extract", ids, work, ArticleStatus.FETCHED, report)
+
+    def _near_duplicate_index(self) -> NearDuplicateIndex:
+        """The stored articles' signatures, indexed (copies left out: the first one counts)."""
+        index = NearDuplicateIndex(self.settings.extract.near_duplicate_threshold)
+        for article_id, data in self.store.near_duplicate_signatures():
+            try:
+                index.add(article_id, signature_from_bytes(data))
+            except ValueError as exc:  # written by another version; re-extraction rewrites it
+                logger.warning("article %s: stored signature not read (%s)", article_id, exc)
+        return index
+
+    def reextract(self, report: RunReport, article_ids: Sequence[int] | None = None) -> None:
+        """Extract the named articles (every article with a stored page if none is named)
+        again from the pages stored when they were fetched, without fetching them again.
+
+        A re-extracted article starts over from ``extracted`` (or ``duplicate``): its
+        blocks may have changed, so its translation is made again, from the translation
+        memory wherever a block's text is unchanged.
+        """
+        stored = self.store.articles_with_pages()
+        if article_ids is None:
+            ids = stored
+        else:
+            with_page = set(stored)
+            for article_id in article_ids:
+                self.store.article(article_id, with_blocks=False)  # an unknown id says so
+                if article_id not in with_page:
+                    raise DeskError(
+                        f"article {article_id} has no stored page yet — `foreigndesk run`"
+                        " fetches and extracts it"
+                    )
+            ids = list(dict.fromkeys(article_ids))
+        self.extract(report, ids)
 
     def _engine(self, name: str) -> Engine:
         """The engine called ``name``, built once per stage from its plugin's spec."""

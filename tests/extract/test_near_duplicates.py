@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from datasketch import MinHashLSH  # type: ignore[import-untyped]
 
 from foreigndesk.extract import (
     NUM_PERM,
+    NearDuplicateIndex,
     extract_article,
     near_duplicate_signature,
+    signature_bytes,
+    signature_from_bytes,
     signature_from_values,
     signature_values,
     similarity,
@@ -71,3 +75,34 @@ def test_shingles_are_runs_of_words_or_of_cjk_characters() -> None:
     }
     assert shingles("駅前の茶屋") == {"駅 前 の", "前 の 茶", "の 茶 屋"}
     assert shingles("Hi") == {"hi"}
+
+
+def test_a_signature_survives_storage_as_bytes() -> None:
+    signature = near_duplicate_signature(blocks_of("ferry-us.html"))
+    data = signature_bytes(signature)
+    assert len(data) == NUM_PERM * 8
+    assert similarity(signature_from_bytes(data), signature) == 1.0
+    with pytest.raises(ValueError, match="a stored signature has 1024 bytes, not 3"):
+        signature_from_bytes(b"abc")
+
+
+def test_the_desk_index_checks_each_candidate_against_the_threshold() -> None:
+    ferry = near_duplicate_signature(blocks_of("ferry-us.html"))
+    copy = near_duplicate_signature(blocks_of("ferry-syndicated.html"))
+    index = NearDuplicateIndex(THRESHOLD)
+    index.add(1, ferry)
+    index.add(2, near_duplicate_signature(blocks_of("allotment-gb.html")))
+    assert index.matches(copy) == [1]
+    assert index.matches(ferry, exclude=1) == []
+    index.add(1, ferry)  # adding again replaces, as re-extraction does
+    assert len(index) == 2
+    index.discard(1)
+    assert 1 not in index
+    assert index.matches(copy) == []
+    # Above what LSH can band for, only the same wording matches.
+    exact = NearDuplicateIndex(1.0)
+    exact.add(1, ferry)
+    assert exact.matches(copy) == []
+    assert exact.matches(near_duplicate_signature(blocks_of("ferry-us.html"))) == [1]
+    with pytest.raises(ValueError, match="above 0 and at most 1"):
+        NearDuplicateIndex(1.5)

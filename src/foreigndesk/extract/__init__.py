@@ -10,8 +10,11 @@ from foreigndesk.extract.authors import clean_names
 from foreigndesk.extract.dates import parse_date
 from foreigndesk.extract.near_duplicates import (
     NUM_PERM,
+    NearDuplicateIndex,
     Signature,
     near_duplicate_signature,
+    signature_bytes,
+    signature_from_bytes,
     signature_from_values,
     signature_values,
     similarity,
@@ -20,6 +23,7 @@ from foreigndesk.extract.urls import clean_url
 
 __all__ = [
     "NUM_PERM",
+    "NearDuplicateIndex",
     "Signature",
     "clean_names",
     "clean_url",
@@ -27,6 +31,8 @@ __all__ = [
     "extract_article",
     "near_duplicate_signature",
     "parse_date",
+    "signature_bytes",
+    "signature_from_bytes",
     "signature_from_values",
     "signature_values",
     "similarity",

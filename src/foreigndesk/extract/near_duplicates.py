@@ -12,17 +12,19 @@ without spaces (Chinese, Japanese) have no words to speak of, so each of their c
 counts as a word there: three characters are as telling in Japanese as three words are in
 English. Only text blocks count: image sources and credits differ between copies by design.
 
-This module is pure: signatures in, similarity out. Storing them and the index live in
-the store.
+This module is pure: signatures in, similarity out, and an in-memory index over them.
+The store keeps each article's signature (as bytes, ``signature_bytes``); the desk builds
+the index from the store when its extract stage starts and adds to it as it goes.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
 
-from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
+from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
 
 from foreigndesk.models import Block, BlockKind
 
@@ -35,6 +37,13 @@ SEED = 1
 SCHEME = "affine32"
 #: Words per shingle.
 SHINGLE_WORDS = 3
+#: The Jaccard similarity above which two articles are the same story (the default of
+#: the ``extract.near_duplicate_threshold`` setting).
+DEFAULT_THRESHOLD = 0.8
+#: The highest threshold datasketch's LSH can band ``NUM_PERM`` permutations for.
+MAX_LSH_THRESHOLD = 0.95
+#: A stored signature: ``NUM_PERM`` unsigned 64-bit little-endian integers.
+_PACKED = struct.Struct(f"<{NUM_PERM}Q")
 
 _TEXT_KINDS = frozenset(
     {
@@ -94,3 +103,62 @@ def signature_from_values(values: Iterable[int]) -> Signature:
 def similarity(a: Signature, b: Signature) -> float:
     """The estimated Jaccard similarity of the two articles' shingle sets (0 to 1)."""
     return float(a.jaccard(b))
+
+
+def signature_bytes(signature: Signature) -> bytes:
+    """The signature packed for the store (``NUM_PERM`` × 8 bytes)."""
+    return _PACKED.pack(*signature_values(signature))
+
+
+def signature_from_bytes(data: bytes) -> Signature:
+    """A signature back from ``signature_bytes``; ValueError when the bytes are not one."""
+    if len(data) != _PACKED.size:
+        raise ValueError(f"a stored signature has {_PACKED.size} bytes, not {len(data)}")
+    return signature_from_values(_PACKED.unpack(data))
+
+
+class NearDuplicateIndex:
+    """Articles' signatures by article id, for finding the earlier copies of a story.
+
+    datasketch's LSH finds candidates in time independent of how many articles are
+    indexed, but its banding lets through pairs somewhat below the threshold (and misses
+    a few just above it); every candidate is therefore checked against the threshold by
+    its estimated similarity before it counts.
+    """
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(
+                f"a near-duplicate threshold is above 0 and at most 1, not {threshold}"
+            )
+        self.threshold = threshold
+        # datasketch cannot band for thresholds near 1 (fewer than two bands); the banding
+        # only chooses candidates, and each candidate is checked against ``threshold``.
+        self._lsh = MinHashLSH(threshold=min(threshold, MAX_LSH_THRESHOLD), num_perm=NUM_PERM)
+        self._signatures: dict[int, Signature] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._signatures
+
+    def add(self, key: int, signature: Signature) -> None:
+        """Index ``signature`` under ``key``, replacing what the key held before."""
+        self.discard(key)
+        self._lsh.insert(key, signature)
+        self._signatures[key] = signature
+
+    def discard(self, key: int) -> None:
+        """Forget ``key`` (an article re-extracted, or found to be a copy itself)."""
+        if self._signatures.pop(key, None) is not None:
+            self._lsh.remove(key)
+
+    def matches(self, signature: Signature, *, exclude: int | None = None) -> list[int]:
+        """The keys whose articles are at least ``threshold`` similar, lowest key first."""
+        found = [
+            key
+            for key in self._lsh.query(signature)
+            if key != exclude and similarity(self._signatures[key], signature) >= self.threshold
+        ]
+        return sorted(found)

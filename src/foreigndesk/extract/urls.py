@@ -4,13 +4,14 @@ The same story arrives by feed links, share links and campaign links; deduplicat
 URL only works on the one address the publisher names as canonical (``rel=canonical``,
 else ``og:url``, else the address it was fetched from), normalised by courlan: scheme and
 host lower-cased, default ports, fragments and tracking parameters (``utm_*``, ``fbclid``
-…) removed.
+…) removed. A site's home page named as an article's canonical address is a template's
+mistake (every article on the site would be one) and is ignored.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from courlan import normalize_url
 from lxml import html as lxml_html
@@ -40,6 +41,13 @@ def canonical_url(tree: lxml_html.HtmlElement, meta: MetaTags, url: str) -> str:
         None,
     ) or first(meta, ("og:url",))
     target = urljoin(url, str(declared)) if declared else url
-    if not target.startswith(("http://", "https://")):
+    if not target.startswith(("http://", "https://")) or (_is_home(target) and not _is_home(url)):
         target = url
     return clean_url(target)
+
+
+def _is_home(url: str) -> bool:
+    """Whether ``url`` is a site's home page: a template that names it as every article's
+    canonical address would make every article on the site the same one."""
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query
