@@ -324,6 +324,37 @@ class PublishSettings(_Section):
     wordpress: WordPressSettings = Field(default_factory=WordPressSettings)
 
 
+class QASettings(_Section):
+    """Translation checks run on every translated article (see docs/qa.md)."""
+
+    disabled: list[str] = Field(
+        default_factory=list,
+        description="Checks not to run, by name, e.g. ['punctuation', 'length'].",
+    )
+    length_ratio: dict[str, list[float]] = Field(
+        default_factory=lambda: {
+            "en-ja": [0.2, 0.9],
+            "en-es": [0.75, 1.7],
+            "*-ja": [0.15, 1.2],
+            "*-zh": [0.1, 1.0],
+            "*-ko": [0.2, 1.2],
+            "ja-*": [0.8, 8.0],
+            "*-*": [0.5, 2.0],
+        },
+        description="Target length over source length, in characters, that is normal for a "
+        "pair, as [low, high]; '*' stands for any language.",
+    )
+    length_min_chars: int = Field(
+        40, ge=1, description="Shorter source blocks are not held to the length ratio."
+    )
+    latin_run_words: int = Field(
+        5,
+        ge=2,
+        description="In a target in another script (ja, zh, ko), this many Latin-script words "
+        "in a row are untranslated text.",
+    )
+
+
 class Settings(_Section):
     """All of desk.toml. ``root`` is the folder relative paths are resolved against."""
 
@@ -334,6 +365,7 @@ class Settings(_Section):
     translate: TranslateSettings = Field(default_factory=TranslateSettings)
     post: PostSettings = Field(default_factory=PostSettings)
     publish: PublishSettings = Field(default_factory=PublishSettings)
+    qa: QASettings = Field(default_factory=QASettings)
     root: Path = Field(default_factory=Path.cwd, exclude=True)
 
     @property

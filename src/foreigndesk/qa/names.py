@@ -1,0 +1,87 @@
+"""One spelling per name across the article.
+
+A name the source spells one way must not come out two ways: ``ジェーン・ロウ`` in one
+block and ``ジェーン・ロー`` in the next, or ``Margarete`` copied in one paragraph and
+``Margareth`` in another. Two spellings are taken for one name when they differ by one
+character, a long-vowel mark, a middle dot or a space; a spelling the source itself uses
+is the right one and the other is flagged where it occurs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from foreigndesk.models import Finding, Severity
+from foreigndesk.qa._text import is_cjk
+from foreigndesk.qa.context import BlockPair, QAContext, finding
+
+NAME = "names"
+_KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc][\u30a1-\u30fa\u30fc・＝=]{2,}")
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ -][A-ZÀ-Þ][a-zà-ÿ]{2,})*")
+
+
+def _fold(name: str) -> str:
+    """A spelling with the marks that vary between transliterations removed."""
+    return re.sub(r"[・＝=\s\-ー]", "", name).replace("ヴァ", "バ").replace("ヴィ", "ビ")
+
+
+def _close(a: str, b: str) -> bool:
+    """Whether two different spellings are one name written two ways."""
+    if a == b:
+        return False
+    fa, fb = _fold(a), _fold(b)
+    if fa == fb:
+        return True
+    if min(len(fa), len(fb)) < 4 or abs(len(fa) - len(fb)) > 1:
+        return False
+    if len(fa) == len(fb):
+        return sum(x != y for x, y in zip(fa, fb, strict=True)) == 1
+    short, long_ = sorted((fa, fb), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _names(pair: BlockPair, context: QAContext) -> list[re.Match[str]]:
+    pattern = _KATAKANA_NAME if is_cjk(context.target_lang) else _CAPITALISED
+    return list(pattern.finditer(pair.target))
+
+
+def check_names(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]:
+    """No name is written in two near-identical ways in the article's translation."""
+    source_text = " ".join(p.source for p in pairs)
+    glossary_targets = {t for _, t in context.glossary}
+    seen: dict[str, tuple[int, int]] = {}  # spelling → (first block, count)
+    spans: list[tuple[BlockPair, re.Match[str]]] = []
+    for pair in pairs:
+        for match in _names(pair, context):
+            spelling = match.group(0)
+            first, count = seen.get(spelling, (pair.position, 0))
+            seen[spelling] = (first, count + 1)
+            spans.append((pair, match))
+    findings: list[Finding] = []
+    reported: set[tuple[int, str]] = set()
+    for pair, match in spans:
+        spelling = match.group(0)
+        for other, (_, other_count) in seen.items():
+            if not _close(spelling, other):
+                continue
+            # The spelling the source or the glossary uses is right; else the commoner one.
+            trusted = {s for s in (spelling, other) if s in source_text or s in glossary_targets}
+            if trusted == {spelling}:
+                continue
+            if not trusted and (seen[spelling][1], other) > (other_count, spelling):
+                continue
+            key = (pair.position, spelling)
+            if key in reported:
+                continue
+            reported.add(key)
+            findings.append(
+                finding(
+                    NAME,
+                    Severity.WARNING,
+                    f"{spelling!r} is also written {other!r} in this article",
+                    pair,
+                    match.span(),
+                )
+            )
+    return findings

@@ -1,0 +1,71 @@
+"""The target language's punctuation.
+
+Japanese closes sentences with full-width 。！？ and separates with 、, never ASCII
+``. , ! ?`` straight after Japanese text, and has no half-width katakana. Spanish opens a
+question with ¿ and an exclamation with ¡, and puts no space before , . ; : ? !.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foreigndesk.models import Finding, Severity
+from foreigndesk.qa._text import without_links
+from foreigndesk.qa.context import BlockPair, QAContext, finding
+
+NAME = "punctuation"
+_JA_CHAR = r"[\u3040-\u30ff\u4e00-\u9fff]"
+_JA_ASCII = re.compile(rf"(?<={_JA_CHAR})[.,!?](?=\s|$|{_JA_CHAR})")
+_HALF_KATAKANA = re.compile(r"[\uff66-\uff9d]+")
+_FULL = {".": "。", ",": "、", "!": "！", "?": "？"}
+_ES_SPACE_BEFORE = re.compile(r"(?<=\w) +[,.;:?!](?!\.)")
+_ES_SENTENCE = re.compile(r"[^.!?¿¡]*[¿¡]?[^.!?¿¡]*[?!]")
+
+
+def _japanese(pair: BlockPair, text: str) -> list[Finding]:
+    findings = [
+        finding(
+            NAME,
+            Severity.WARNING,
+            f"ASCII {m.group(0)!r} after Japanese text; use {_FULL[m.group(0)]}",
+            pair,
+            m.span(),
+        )
+        for m in _JA_ASCII.finditer(text)
+    ]
+    findings += [
+        finding(NAME, Severity.WARNING, f"half-width katakana {m.group(0)!r}", pair, m.span())
+        for m in _HALF_KATAKANA.finditer(text)
+    ]
+    return findings
+
+
+def _spanish(pair: BlockPair, text: str) -> list[Finding]:
+    findings = [
+        finding(NAME, Severity.WARNING, f"space before {m.group(0).strip()!r}", pair, m.span())
+        for m in _ES_SPACE_BEFORE.finditer(text)
+    ]
+    opening = {"?": "¿", "!": "¡"}
+    for match in _ES_SENTENCE.finditer(text):
+        close = match.group(0)[-1]
+        if opening[close] not in match.group(0):
+            findings.append(
+                finding(
+                    NAME,
+                    Severity.WARNING,
+                    f"{close!r} without an opening {opening[close]!r}",
+                    pair,
+                    (match.end() - 1, match.end()),
+                )
+            )
+    return findings
+
+
+def check_punctuation(pair: BlockPair, context: QAContext) -> list[Finding]:
+    """Punctuation follows the target language's conventions (ja and es so far)."""
+    text = without_links(pair.target, fill="x")
+    if context.target_lang == "ja":
+        return _japanese(pair, text)
+    if context.target_lang == "es":
+        return _spanish(pair, text)
+    return []
