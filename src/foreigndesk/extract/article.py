@@ -75,8 +75,12 @@ def extract_article(
     declared_lang = _page_lang(tree.get("lang") or first(meta, ("og:locale",)), lang)
     names = site_names(meta, article, objects)
     title = page_title(tree, meta, article, names)
-    byline = find_byline(tree)
-    authors = page_authors(meta, article, byline.names if byline else [])
+    # Looking for the byline on the page is a walk of the whole tree: only where the
+    # JSON-LD and the meta tags name no author is it needed.
+    authors = page_authors(meta, article, [])
+    byline = None if authors else find_byline(tree)
+    if byline is not None:
+        authors = tuple(byline.names)
     byline_text = byline.text if byline else None
     headline = " ".join((tree.findtext(".//h1") or "").split())
     published = published_date(

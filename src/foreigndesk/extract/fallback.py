@@ -81,9 +81,13 @@ def overlap(smaller: list[Block], larger: list[Block]) -> float:
 def readability_blocks(
     scope: lxml_html.HtmlElement, url: str, figures: list[Figure]
 ) -> list[Block]:
-    """readability-lxml's reading of the page, as blocks (it edits ``scope`` in place)."""
+    """readability-lxml's reading of the page, as blocks (it edits ``scope`` in place).
+
+    readability is given no URL: it would make every link on the page absolute, on each
+    of its passes, while only the few links in the result are resolved (in ``htmlblocks``).
+    """
     try:
-        html = Document(scope, url=url).summary(html_partial=True)
+        html = Document(scope).summary(html_partial=True)
     except (ValueError, TypeError, etree.LxmlError) as exc:  # readability's own failures
         logger.debug("readability failed on %s: %s", url, exc)
         return []

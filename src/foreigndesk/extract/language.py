@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 MIN_ARTICLE_CHARS = 150
 #: A block shorter than this takes the article's language.
 MIN_BLOCK_CHARS = 60
-#: Enough text to identify an article; more only costs time.
-_SAMPLE_CHARS = 500
+#: Enough text to identify an article; more only costs time (py3langid is linear in it).
+_SAMPLE_CHARS = 300
 #: A quotation at least this long in the article's own script is identified on its own.
 MIN_QUOTE_CHARS = 120
 _IDENTIFIED_KINDS = frozenset(
@@ -82,11 +82,13 @@ _SCRIPTS = {
     "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"),
 }
 _SCRIPT_SAMPLE = 300
+#: A block's first characters tell its writing system as well as all of them.
+_BLOCK_SCRIPT_SAMPLE = 100
 
 
-def script_of(text: str) -> str:
+def script_of(text: str, sample_chars: int = _SCRIPT_SAMPLE) -> str:
     """The writing system most of the letters in ``text`` belong to ("" if none)."""
-    sample = text[:_SCRIPT_SAMPLE]
+    sample = text[:sample_chars]
     counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS.items()}
     best = max(counts, key=lambda name: counts[name])
     return best if counts[best] else ""
@@ -98,7 +100,9 @@ def block_language(
     """The block's own language where it can differ from the article's, else the article's."""
     if block.kind not in _IDENTIFIED_KINDS or len(block.text) < MIN_BLOCK_CHARS:
         return article_lang
-    different_script = article_script is not None and script_of(block.text) != article_script
+    different_script = (
+        article_script is not None and script_of(block.text, _BLOCK_SCRIPT_SAMPLE) != article_script
+    )
     long_quote = block.kind == BlockKind.QUOTE and len(block.text) >= MIN_QUOTE_CHARS
     if not (different_script or long_quote):
         return article_lang
