@@ -11,26 +11,32 @@ import dataclasses
 import functools
 import http.server
 import json
+import re
 import socketserver
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
 from foreigndesk.errors import DeskError
-from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle
+from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle, Finding
 from foreigndesk.pipeline import Desk, Reporter, RunReport, extract_page
 from foreigndesk.plugins import engine_specs
+from foreigndesk.qa import QAContext, check_pairs, finding_dict, pair_files
+from foreigndesk.qa import summary as qa_summary
+from foreigndesk.qa._text import plain
 from foreigndesk.sources.opml import Subscription, read_opml, write_opml
 from foreigndesk.store import Store
+from foreigndesk.translate.languages import base_language
 from foreigndesk.watch import DEFAULT_TICK, Watcher
 
 app = typer.Typer(
@@ -48,6 +54,23 @@ app.add_typer(source_app, name="source")
 app.add_typer(articles_app, name="articles")
 app.add_typer(glossary_app, name="glossary")
 app.add_typer(tm_app, name="tm")
+
+
+class _QAGroup(TyperGroup):
+    """``foreigndesk qa ID`` is ``foreigndesk qa report ID``: an id picks the report."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0].isdigit():
+            args = ["report", *args]
+        return super().parse_args(ctx, args)
+
+
+qa_app = typer.Typer(
+    cls=_QAGroup,
+    help="Translation checks: `qa ID` reports an article's findings; `qa check` checks files.",
+    no_args_is_help=True,
+)
+app.add_typer(qa_app, name="qa")
 
 out = Console()
 err = Console(stderr=True)
@@ -135,7 +158,8 @@ def _summary(report: RunReport) -> None:
         f" · duplicates {report.duplicates} · translated {report.translated}"
         f" · engine calls {report.engine_calls} · memory hits {report.memory_hits}"
         f" · in review {report.in_review} · published {report.published}"
-        f" · failed {report.failed}",
+        f" · failed {report.failed}"
+        + (f" · held by QA {report.held_by_qa}" if report.held_by_qa else ""),
         highlight=False,
     )
     for target in report.targets:
@@ -394,6 +418,18 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
             original = block.text if block.kind != BlockKind.IMAGE else f"[image] {block.src}"
             table.add_row(str(index), block.kind.value, original, target or "")
         out.print(table)
+        findings = desk.store.findings(article_id)
+        if findings or translation is not None:
+            overridden = (
+                " (publishing allowed by the editor)"
+                if desk.store.qa_overridden(article_id)
+                else ""
+            )
+            out.print(
+                f"QA: {qa_summary(findings)}{overridden}"
+                + (f" — `foreigndesk qa {article_id}` lists them" if findings else ""),
+                highlight=False,
+            )
 
 
 @app.command()
@@ -495,6 +531,9 @@ def approve(
     lead: Annotated[
         str | None, typer.Option(help="Block numbers (see `show`) to use as the lead, e.g. 7,8.")
     ] = None,
+    override_qa: Annotated[
+        bool, typer.Option("--override-qa", help="Publish despite open QA errors (recorded).")
+    ] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Approve reviewed articles for publishing."""
@@ -510,7 +549,10 @@ def approve(
             raise DeskError("no articles named — give article ids, or --all")
         for article_id in ids:
             article = desk.approve(article_id, lead_blocks)
-            out.print(f"approved {article.id} {article.title}", highlight=False)
+            if override_qa:
+                desk.store.override_qa(article_id)
+            note = " (QA errors overridden)" if override_qa else ""
+            out.print(f"approved {article.id} {article.title}{note}", highlight=False)
 
 
 @app.command()
@@ -694,6 +736,137 @@ def tm_import(
         entries = read_tmx(file.read_bytes(), source_lang, target)
         saved = desk.store.save_memory(entries, replace=True)
         out.print(f"{len(entries)} units read, {saved} stored ({source_lang}→{target})")
+
+
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def _findings_table(findings: list[Finding], targets: dict[int, str]) -> Table:
+    table = Table("block", "severity", "check", "message", "where")
+    for found in findings:
+        style = _SEVERITY_STYLE[found.severity.value]
+        severity = found.severity.value + (" (resolved)" if found.resolved else "")
+        where = ""
+        text = targets.get(found.position, "") if found.position is not None else ""
+        if found.span and text:
+            start, end = found.span
+            before, marked, after = text[max(start - 15, 0) : start], text[start:end], text[end:]
+            where = f"{escape(before)}[reverse]{escape(marked[:60])}[/reverse]{escape(after[:15])}"
+        table.add_row(
+            "" if found.position is None else str(found.position),
+            f"[{style}]{severity}[/{style}]",
+            found.check,
+            escape(found.message),
+            where,
+        )
+    return table
+
+
+@qa_app.command("report", hidden=True)
+@_one_line_errors
+def qa_report(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """An article's QA findings, checked again on its translation as it stands."""
+    with _desk(config) as desk:
+        article = desk.store.article(article_id)
+        if article.status not in _TRANSLATED_STATES:
+            raise DeskError(
+                f"article {article_id} is {article.status.value}, not translated yet"
+                " — run the desk until it is translated"
+            )
+        findings = desk.check_quality(article_id)
+        translation = desk.translation(article)
+        targets = {i: plain(b.html or "") for i, b in enumerate(translation.blocks)}
+        overridden = desk.store.qa_overridden(article_id)
+    out.print(f"[bold]{escape(article.title or article.url)}[/bold]")
+    line = f"QA: {qa_summary(findings)}"
+    if overridden:
+        line += " — publishing allowed by the editor despite errors"
+    elif qa_summary(findings).open_errors:
+        line += f" — publishing waits; fix them or `foreigndesk qa override {article_id}`"
+    out.print(line, highlight=False)
+    if findings:
+        out.print(_findings_table(findings, targets))
+
+
+_TRANSLATED_STATES = frozenset(
+    {
+        ArticleStatus.TRANSLATED,
+        ArticleStatus.IN_REVIEW,
+        ArticleStatus.APPROVED,
+        ArticleStatus.PUBLISHED,
+        ArticleStatus.REJECTED,
+    }
+)
+
+
+@qa_app.command("check")
+@_one_line_errors
+def qa_check(
+    source: Annotated[Path, typer.Argument(help="The original, a text or HTML file.")],
+    target: Annotated[Path, typer.Argument(help="Its translation, paragraph for paragraph.")],
+    source_lang: Annotated[str, typer.Option("--from", help="Source language (ISO 639-1).")],
+    target_lang: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")],
+    glossary: Annotated[
+        Path | None, typer.Option(help="A glossary CSV (term,translation) to hold it to.")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Check a translation kept outside the desk: one block per paragraph, paired in order.
+    Exits with status 1 when there is an error, so a script can stop on it."""
+    from foreigndesk.translate.glossary import parse_csv
+
+    for option, code in (("--from", source_lang), ("--to", target_lang)):
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*", code):
+            raise DeskError(f"{option} {code!r} is not a language code — use ISO 639-1, e.g. en")
+    terms: tuple[tuple[str, str], ...] = ()
+    if glossary is not None:
+        try:
+            entries = parse_csv(glossary.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise DeskError(
+                f"{glossary}: cannot be read ({exc.strerror}) — check the path"
+            ) from exc
+        terms = tuple((e.source, e.target) for e in entries)
+    context = QAContext(
+        source_lang=base_language(source_lang),
+        target_lang=base_language(target_lang),
+        glossary=terms,
+        settings=load_settings(config).qa,
+    )
+    pairs = pair_files(source, target)
+    findings = check_pairs(pairs, context)
+    result = qa_summary(findings)
+    if json_:
+        document = {
+            "source": str(source),
+            "target": str(target),
+            "blocks": len(pairs),
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [finding_dict(f) for f in findings],
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        out.print(f"{len(pairs)} blocks: {result}", highlight=False)
+        if findings:
+            out.print(_findings_table(findings, {p.position: p.target for p in pairs}))
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@qa_app.command("override")
+@_one_line_errors
+def qa_override(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Let an article be published despite open QA errors; the editor's decision is recorded."""
+    with _desk(config) as desk:
+        article = desk.store.article(article_id, with_blocks=False)
+        desk.store.override_qa(article_id)
+    out.print(
+        f"QA errors overridden for {article.id} {article.title or article.url};"
+        " it is published on the next publish once approved",
+        highlight=False,
+    )
 
 
 def main() -> None:

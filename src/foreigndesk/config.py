@@ -335,14 +335,14 @@ class QASettings(_Section):
         default_factory=lambda: {
             "en-ja": [0.2, 0.9],
             "en-es": [0.75, 1.7],
-            "*-ja": [0.15, 1.2],
-            "*-zh": [0.1, 1.0],
-            "*-ko": [0.2, 1.2],
-            "ja-*": [0.8, 8.0],
-            "*-*": [0.5, 2.0],
+            "any-ja": [0.15, 1.2],
+            "any-zh": [0.1, 1.0],
+            "any-ko": [0.2, 1.2],
+            "ja-any": [0.8, 8.0],
+            "any-any": [0.5, 2.0],
         },
         description="Target length over source length, in characters, that is normal for a "
-        "pair, as [low, high]; '*' stands for any language.",
+        "pair, as [low, high]; 'any' stands for any language.",
     )
     length_min_chars: int = Field(
         40, ge=1, description="Shorter source blocks are not held to the length ratio."

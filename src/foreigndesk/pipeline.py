@@ -41,7 +41,9 @@ from foreigndesk.models import (
     ArticleStatus,
     BlockKind,
     ExtractedArticle,
+    Finding,
     MemoryEntry,
+    Severity,
     Source,
     TranslatedBlock,
     Translation,
@@ -49,6 +51,7 @@ from foreigndesk.models import (
 from foreigndesk.plugins import engine_specs, publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.target import PublishReport
+from foreigndesk.qa import QAContext, check_article
 from foreigndesk.sources.poll import next_interval, poll_source
 from foreigndesk.store import Store
 from foreigndesk.store.tables import utcnow
@@ -101,6 +104,8 @@ class RunReport:
     approved: int = 0
     published: int = 0
     failed: int = 0
+    #: Approved articles not published because of open QA errors.
+    held_by_qa: int = 0
     targets: list[PublishReport] = field(default_factory=list)
 
 
@@ -597,6 +602,7 @@ class Desk:
                 f"{len(failures)} of {len(segments)} segments not translated ({listed});"
                 " the rest is kept and only these are tried again"
             )
+        self.check_quality(article_id)
         report.translated += 1
 
     def _remembered(
@@ -677,6 +683,60 @@ class Desk:
         human = any(e.origin == HUMAN for e in found.values())
         return dataclasses.replace(translation, human_edited=human)
 
+    def check_quality(self, article_id: int) -> list[Finding]:
+        """Run the QA checks on the article's translation as it is now and store the
+        findings; an editor's "resolved" mark is kept on a finding that is found again."""
+        article = self.store.article(article_id)
+        translation = self.translation(article)
+        glossary = self.glossary(article)
+        remembered = self._remembered(
+            segments_of(article),
+            glossary.source_lang,
+            translation.target_lang,
+            [e.strip() for e in translation.engine.split(",")],
+            glossary,
+            any_machine=True,
+        )
+        flags = {
+            index: remembered[block.html].flags
+            for index, block in enumerate(article.blocks)
+            if block.html in remembered
+        }
+        context = QAContext(
+            source_lang=glossary.source_lang,
+            target_lang=translation.target_lang,
+            glossary=tuple((e.source, e.target) for e in glossary.entries),
+            settings=self.settings.qa,
+        )
+        found = check_article(article.blocks, [b.html for b in translation.blocks], context, flags)
+        resolved = {
+            (f.position, f.check, f.message) for f in self.store.findings(article_id) if f.resolved
+        }
+        found = [
+            dataclasses.replace(f, resolved=(f.position, f.check, f.message) in resolved)
+            for f in found
+        ]
+        self.store.replace_findings(article_id, found)
+        return found
+
+    def qa_hold(self, article_id: int) -> str | None:
+        """Why the article may not be published (open QA errors, not overridden), or None."""
+        errors = [
+            f
+            for f in self.check_quality(article_id)
+            if f.severity == Severity.ERROR and not f.resolved
+        ]
+        if not errors or self.store.qa_overridden(article_id):
+            return None
+        first = errors[0]
+        where = f"block {first.position}" if first.position is not None else "the article"
+        return (
+            f"article {article_id}: not published, {len(errors)} open QA"
+            f" error{'s' if len(errors) > 1 else ''} ({first.check} in {where}: {first.message})"
+            f" — fix the translation, or `foreigndesk qa override {article_id}` to publish anyway;"
+            f" `foreigndesk qa {article_id}` lists them"
+        )
+
     def _slug(self, article: Article) -> str:
         base = slug_for(article)
         return base if not self.store.slug_taken(base, article.id) else f"{base}-{article.id}"
@@ -685,6 +745,11 @@ class Desk:
         """Compose a post for every approved article, then bring every target up to date."""
 
         def work(article_id: int) -> None:
+            if (hold := self.qa_hold(article_id)) is not None:
+                logger.warning(hold)
+                self.reporter.error(hold)
+                report.held_by_qa += 1
+                return
             article = self.store.article(article_id)
             post = compose_post(
                 article,

@@ -1,8 +1,8 @@
 """A translation much shorter or longer than a language pair's translations usually are.
 
 The bounds are the ``qa.length_ratio`` setting: target characters over source characters,
-per pair (``en-ja``), per target (``*-ja``), per source (``ja-*``), or for any pair
-(``*-*``). Short blocks vary too much to judge and are left alone.
+per pair (``en-ja``), per target (``any-ja``), per source (``ja-any``), or for any pair
+(``any-any``). Short blocks vary too much to judge and are left alone.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ def bounds(context: QAContext) -> tuple[float, float] | None:
     table = context.settings.length_ratio
     for key in (
         f"{context.source_lang}-{context.target_lang}",
-        f"*-{context.target_lang}",
-        f"{context.source_lang}-*",
-        "*-*",
+        f"any-{context.target_lang}",
+        f"{context.source_lang}-any",
+        "any-any",
     ):
         if key in table and len(table[key]) == 2:
             low, high = table[key]

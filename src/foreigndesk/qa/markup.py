@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from html import unescape
 
 from foreigndesk.models import Finding, Severity
 from foreigndesk.qa._text import EMAIL, URL
@@ -23,9 +24,10 @@ def check_markup(pair: BlockPair, context: QAContext) -> list[Finding]:
     """Addresses copied exactly, tags all there, no placeholder left in the text."""
     findings: list[Finding] = []
     for kind, pattern in (("URL", URL), ("e-mail address", EMAIL)):
-        wanted = Counter(pattern.findall(pair.source_html if kind == "URL" else pair.source))
+        wanted = Counter(pattern.findall(pair.source))
+        target_html = unescape(pair.target_html)
         for written, count in wanted.items():
-            if pair.target_html.count(written) < count and pair.target.count(written) < count:
+            if target_html.count(written) < count and pair.target.count(written) < count:
                 findings.append(
                     finding(NAME, Severity.ERROR, f"{kind} {written} is missing or changed", pair)
                 )

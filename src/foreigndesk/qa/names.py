@@ -18,7 +18,7 @@ from foreigndesk.qa.context import BlockPair, QAContext, finding
 
 NAME = "names"
 _KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc][\u30a1-\u30fa\u30fc・＝=]{2,}")
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ -][A-ZÀ-Þ][a-zà-ÿ]{2,})*")
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][a-zà-ÿ]{2,}(?![\w'’])")
 
 
 def _fold(name: str) -> str:
@@ -41,9 +41,23 @@ def _close(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _names(pair: BlockPair, context: QAContext) -> list[re.Match[str]]:
-    pattern = _KATAKANA_NAME if is_cjk(context.target_lang) else _CAPITALISED
-    return list(pattern.finditer(pair.target))
+_SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\"“«(]\s*|\n)$")
+
+
+def _names(pair: BlockPair, context: QAContext, lowercase: set[str]) -> list[re.Match[str]]:
+    """Spellings that look like names: katakana words in a CJK target; elsewhere capitalised
+    words that are not ordinary words written lower-case elsewhere in the article."""
+    if is_cjk(context.target_lang):
+        return list(_KATAKANA_NAME.finditer(pair.target))
+    return [
+        m
+        for m in _CAPITALISED.finditer(pair.target)
+        if m.group(0).split()[0].casefold() not in lowercase
+    ]
+
+
+def _mid_sentence(pair: BlockPair, match: re.Match[str]) -> bool:
+    return not _SENTENCE_START.search(pair.target[: match.start()])
 
 
 def check_names(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]:
@@ -52,9 +66,15 @@ def check_names(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]
     glossary_targets = {t for _, t in context.glossary}
     seen: dict[str, tuple[int, int]] = {}  # spelling → (first block, count)
     spans: list[tuple[BlockPair, re.Match[str]]] = []
+    lowercase = {
+        word for p in pairs for word in re.findall(r"(?<![\w'’])[a-zà-ÿ]+", p.target)
+    }
+    mid_sentence: set[str] = set()  # a capital there is a name's, not the sentence's
     for pair in pairs:
-        for match in _names(pair, context):
+        for match in _names(pair, context, lowercase):
             spelling = match.group(0)
+            if is_cjk(context.target_lang) or _mid_sentence(pair, match):
+                mid_sentence.add(spelling)
             first, count = seen.get(spelling, (pair.position, 0))
             seen[spelling] = (first, count + 1)
             spans.append((pair, match))
@@ -63,7 +83,7 @@ def check_names(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]
     for pair, match in spans:
         spelling = match.group(0)
         for other, (_, other_count) in seen.items():
-            if not _close(spelling, other):
+            if not _close(spelling, other) or not {spelling, other} & mid_sentence:
                 continue
             # The spelling the source or the glossary uses is right; else the commoner one.
             trusted = {s for s in (spelling, other) if s in source_text or s in glossary_targets}

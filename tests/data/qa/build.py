@@ -722,6 +722,81 @@ def articles() -> list[Record]:
             ["repeats"],
         ),
         record(
+            "ja-article-names-v",
+            "ja",
+            [
+                (
+                    "Olivia Grant counts geese on the lake.",
+                    "オリヴィア・グラントは湖でガンを数えている。",
+                ),
+                ("Grant has done it since 2009.", "グラントは2009年からそれを続けている。"),
+                (
+                    "Olivia Grant shares the numbers online.",
+                    "オリビア・グラントは数をネットで公開している。",
+                ),
+            ],
+            ["names"],
+        ),
+        record(
+            "es-article-names-2",
+            "es",
+            [
+                (
+                    "The chair, Ruth Ellison, spoke first.",
+                    "La presidenta, Ruth Ellison, habló primero.",
+                ),
+                (
+                    "Later Ruth Ellison thanked the volunteers.",
+                    "Después Ruth Elison dio las gracias a los voluntarios.",
+                ),
+            ],
+            ["names"],
+        ),
+        record(
+            "ja-article-consistency-2",
+            "ja",
+            [
+                ("Entry is free for children under twelve.", "12歳未満の子どもは入場無料だ。"),
+                ("The park opens at eight.", "公園は8時に開く。"),
+                ("Entry is free for children under twelve.", "12歳以下の子どもは無料で入れる。"),
+            ],
+            ["consistency"],
+        ),
+        record(
+            "es-article-consistency-2",
+            "es",
+            [
+                (
+                    "Bring your own cup. The coffee is free.",
+                    "Traiga su propia taza. El café es gratis.",
+                ),
+                (
+                    "Bring your own cup. Tea costs one euro.",
+                    "Trae tu propia taza. El té cuesta un euro.",
+                ),
+            ],
+            ["consistency"],
+        ),
+        record(
+            "es-article-clean-2",
+            "es",
+            [
+                (
+                    "Bring your own cup. The coffee is free.",
+                    "Traiga su propia taza. El café es gratis.",
+                ),
+                (
+                    "Bring your own cup. Tea costs one euro.",
+                    "Traiga su propia taza. El té cuesta un euro.",
+                ),
+                (
+                    "Many come early. Many stay late.",
+                    "Muchos llegan pronto. Muchas se quedan hasta tarde.",
+                ),
+            ],
+            [],
+        ),
+        record(
             "ja-article-clean",
             "ja",
             [
