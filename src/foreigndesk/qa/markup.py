@@ -20,6 +20,20 @@ NAME = "markup"
 _LEFTOVER = re.compile(r"⟦/?\d+⟧|ZXG\d+QZ|\{\d+\}|</?\s*\d+\s*>")
 
 
+_OPENING = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""")
+
+
+def _opening_tags(html: str) -> Counter[str]:
+    """Opening tags by name, a link with its address: ``<em>``, ``<a href=URL>``."""
+    tags: Counter[str] = Counter()
+    for match in _OPENING.finditer(html):
+        name = match.group(1).lower()
+        href = _HREF.search(match.group(2)) if name == "a" else None
+        tags[f"<{name} href={href.group(1)}>" if href else f"<{name}>"] += 1
+    return tags
+
+
 def check_markup(pair: BlockPair, context: QAContext) -> list[Finding]:
     """Addresses copied exactly, tags all there, no placeholder left in the text."""
     findings: list[Finding] = []
@@ -31,15 +45,15 @@ def check_markup(pair: BlockPair, context: QAContext) -> list[Finding]:
                 findings.append(
                     finding(NAME, Severity.ERROR, f"{kind} {written} is missing or changed", pair)
                 )
-    missing = tag_signature(pair.source_html) - tag_signature(pair.target_html)
-    extra = tag_signature(pair.target_html) - tag_signature(pair.source_html)
-    if missing or extra:
+    if tag_signature(pair.source_html) != tag_signature(pair.target_html):
+        before, after = _opening_tags(pair.source_html), _opening_tags(pair.target_html)
         parts = []
-        if missing:
-            parts.append("lost " + ", ".join(f"<{t.split(' ')[0]}>" for t in sorted(missing)))
-        if extra:
-            parts.append("added " + ", ".join(f"<{t.split(' ')[0]}>" for t in sorted(extra)))
-        findings.append(finding(NAME, Severity.ERROR, "inline markup " + "; ".join(parts), pair))
+        if lost := before - after:
+            parts.append("lost " + ", ".join(sorted(lost.elements())))
+        if added := after - before:
+            parts.append("added " + ", ".join(sorted(added.elements())))
+        message = "; ".join(parts) or "tags not closed as in the source"
+        findings.append(finding(NAME, Severity.ERROR, "inline markup " + message, pair))
     elif MARKUP_LOST in pair.flags:
         findings.append(
             finding(NAME, Severity.ERROR, "the engine broke this block's links or emphasis", pair)

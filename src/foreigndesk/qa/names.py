@@ -66,9 +66,7 @@ def check_names(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]
     glossary_targets = {t for _, t in context.glossary}
     seen: dict[str, tuple[int, int]] = {}  # spelling → (first block, count)
     spans: list[tuple[BlockPair, re.Match[str]]] = []
-    lowercase = {
-        word for p in pairs for word in re.findall(r"(?<![\w'’])[a-zà-ÿ]+", p.target)
-    }
+    lowercase = {word for p in pairs for word in re.findall(r"(?<![\w'’])[a-zà-ÿ]+", p.target)}
     mid_sentence: set[str] = set()  # a capital there is a name's, not the sentence's
     for pair in pairs:
         for match in _names(pair, context, lowercase):

@@ -16,7 +16,7 @@ from foreigndesk.qa.context import BlockPair, QAContext, finding
 NAME = "punctuation"
 _JA_CHAR = r"[\u3040-\u30ff\u4e00-\u9fff]"
 _JA_ASCII = re.compile(rf"(?<={_JA_CHAR})[.,!?](?=\s|$|{_JA_CHAR})")
-_HALF_KATAKANA = re.compile(r"[\uff66-\uff9d]+")
+_HALF_KATAKANA = re.compile(r"[\uff66-\uff9f]+")
 _FULL = {".": "。", ",": "、", "!": "！", "?": "？"}
 _ES_SPACE_BEFORE = re.compile(r"(?<=\w) +[,.;:?!](?!\.)")
 _ES_SENTENCE = re.compile(r"[^.!?¿¡]*[¿¡]?[^.!?¿¡]*[?!]")
