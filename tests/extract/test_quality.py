@@ -14,11 +14,13 @@ from __future__ import annotations
 import pytest
 from benchmarks.extraction import BENCHMARK, desk_text, load_pages, score
 
-#: A little below what the extractor reaches (0.974): room for library patch releases,
-#: none for a rule that loses text.
-PINNED_F1 = 0.972
-PINNED_PRECISION = 0.960
-PINNED_RECALL = 0.978
+#: What the extractor reaches (F1 0.9744, P 0.9655, R 0.9835), rounded down: extraction is
+#: deterministic, so any rule that loses text or lets furniture in fails here. Raise the
+#: pins with an improvement; a new trafilatura release that moves them is a decision to
+#: make in its issue, not a pin to lower quietly.
+PINNED_F1 = 0.974
+PINNED_PRECISION = 0.965
+PINNED_RECALL = 0.983
 
 pytestmark = pytest.mark.skipif(
     not (BENCHMARK / "ground-truth.json").is_file(),
