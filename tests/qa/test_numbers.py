@@ -29,6 +29,15 @@ from tests.qa.helpers import messages, run
         ("in May", "5月に", "ja"),
         ("ten years", "10年", "ja"),
         ("3 bridges", "tres puentes", "es"),
+        ("a million people", "100万人", "ja"),
+        ("four hundred bicycles", "cuatrocientas bicicletas", "es"),
+        ("2 thousand trees", "dos mil árboles", "es"),
+        ("up to 1 m higher", "最大1m高い", "ja"),
+        ("a $2m grant", "200万ドルの助成金", "ja"),
+        ("the 19th-century mill", "el molino del siglo XIX", "es"),
+        ("two thousand trees", "2000本の木", "ja"),
+        ("she came first", "彼女は1位になった", "ja"),
+        ("prices doubled, twice as fast", "価格は2倍になった", "ja"),
     ],
 )
 def test_the_same_value_written_another_way_is_kept(source: str, target: str, lang: str) -> None:

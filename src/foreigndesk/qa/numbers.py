@@ -75,12 +75,20 @@ _JA_COMPOUND = re.compile(r"(\d+)万(\d{1,4})(?!\d)")
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
-    "dozen": 12, "half": 0.5,
+    "dozen": 12, "half": 0.5, "first": 1, "third": 3, "twice": 2, "double": 2, "triple": 3,
     "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
     "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "veinte": 20, "cien": 100,
     "ciento": 100, "docena": 12, "media": 0.5, "medio": 0.5, "mitad": 0.5,
 }  # fmt: skip
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
+#: ``a million``, ``two thousand``, ``un millón``: a number word and a scale.
+_WORD_SCALE = re.compile(
+    r"\b(a|an|"
+    + "|".join(_WORDS)
+    + r")\s+(hundred|thousand|million|billion|millón|millones|mil)\b",
+    re.I,
+)
+_WORD_SCALES = {"hundred": 1e2, "thousand": 1e3, "mil": 1e3, "million": 1e6, "millón": 1e6}
 _KANJI_DIGITS = dict(
     zip("一二三四五六七八九十百", (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100), strict=True)
 )
@@ -110,9 +118,11 @@ def _value(digits: str, scale: str | None, lang: str) -> set[float]:
         except ValueError:
             continue
     factor = _SCALES.get(scale.lower(), 1.0) if scale else 1.0
-    if scale and scale.lower() in {"m", "k"} and lang in {"ja", "zh", "ko"}:
-        factor = 1.0
-    return {round(r * factor, 6) for r in readings}
+    scaled = {round(r * factor, 6) for r in readings}
+    if scale and scale.lower() in {"m", "k"}:
+        # "$3m" is three million, "3 m" three metres: either may be meant.
+        scaled |= {round(r, 6) for r in readings}
+    return scaled
 
 
 def _dates(
@@ -163,14 +173,36 @@ def _dates(
     return found, "".join(chars)
 
 
+def _spelt(text: str) -> list[frozenset[float]]:
+    """Numbers written in words with a scale: ``a million``, ``four hundred``, ``dos mil``."""
+    found: list[frozenset[float]] = []
+    for match in _WORD_SCALE.finditer(text):
+        count = 1.0 if match.group(1).lower() in {"a", "an"} else _WORDS[match.group(1).lower()]
+        scale = _WORD_SCALES.get(match.group(2).lower(), _SCALES.get(match.group(2).lower(), 1))
+        found.append(frozenset({round(count * scale, 6)}))
+    return found
+
+
 def _numbers(text: str, lang: str) -> list[tuple[frozenset[float], tuple[int, int]]]:
     found: list[tuple[frozenset[float], tuple[int, int]]] = []
     for match in _JA_COMPOUND.finditer(text):
         found.append((frozenset({int(match.group(1)) * 1e4 + int(match.group(2))}), match.span()))
     text = _JA_COMPOUND.sub(lambda m: " " * len(m.group(0)), text)
+    for match in _CENTURY.finditer(text):
+        found.append((frozenset({float(_roman(match.group(1)))}), match.span(1)))
     for match in _NUMBER.finditer(text):
         found.append((frozenset(_value(match.group(1), match.group(2), lang)), match.span()))
     return found
+
+
+#: Spanish writes centuries in Roman numerals: ``siglo XIX``.
+_CENTURY = re.compile(r"\bsiglos?\s+([IVXL]+)\b")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _currencies(text: str) -> Counter[str]:
@@ -234,12 +266,22 @@ def check_numbers(pair: BlockPair, context: QAContext) -> list[Finding]:
     pool = [values for values, _ in target_numbers]
     word_values = [frozenset({float(_WORDS[w.lower()])}) for w in _WORD.findall(target_rest)]
     kanji = [frozenset({float(v)}) for k, v in _KANJI_DIGITS.items() if k in target_rest]
+    target_spelt = _spelt(target_rest)
     for values, span in source_numbers:
-        if not (_take(pool, values) or _take(word_values, values) or _take(kanji, values)):
+        if not (
+            _take(pool, values)
+            or _take(word_values, values)
+            or _take(kanji, values)
+            or _take(target_spelt, values)
+        ):
             written = source_rest[span[0] : span[1]].strip()
             findings.append(finding(NAME, Severity.ERROR, f"{written} is missing", pair))
     source_words = [frozenset({float(_WORDS[w.lower()])}) for w in _WORD.findall(source_rest)]
+    # Numbers the source spells out in words may come out in words too (engines write
+    # "cuatrocientos" for "four hundred"), so they are not required; but the target may
+    # write them in digits.
     source_values = {v for values, _ in source_numbers for v in values}
+    source_values |= {v for values in _spelt(source_rest) for v in values}
     for values, span in target_numbers:
         if values not in pool:
             continue

@@ -623,6 +623,84 @@ NATURAL: list[Record] = [
         [],
     ),
     record(
+        "ja-clean-quote-speech",
+        "ja",
+        [
+            (
+                '"We are not done yet," said the mayor, Anna Berg.',
+                "「まだ終わっていない」と、アンナ・バーグ市長は語った。",
+            )
+        ],
+        [],
+    ),
+    record(
+        "es-clean-quote-speech",
+        "es",
+        [
+            (
+                '"We are not done yet," said the mayor, Anna Berg.',
+                "«Todavía no hemos terminado», dijo la alcaldesa, Anna Berg.",
+            )
+        ],
+        [],
+    ),
+    record(
+        "ja-clean-metres",
+        "ja",
+        [
+            (
+                "Sea levels could rise by up to 1 m by 2100, according to the IPCC.",
+                "IPCCによると、海面は2100年までに最大1m上昇する可能性がある。",
+            )
+        ],
+        [],
+    ),
+    record(
+        "es-clean-century",
+        "es",
+        [
+            (
+                "The 19th-century mill produced 40,000 loaves a year.",
+                "El molino del siglo XIX producía 40.000 panes al año.",
+            )
+        ],
+        [],
+    ),
+    record(
+        "ja-clean-a-million",
+        "ja",
+        [("A million people visit the coast each summer.", "毎年夏には100万人が海岸を訪れる。")],
+        [],
+    ),
+    record(
+        "es-clean-spelt-hundreds",
+        "es",
+        [("More than two hundred people came.", "Vinieron más de doscientas personas.")],
+        [],
+    ),
+    record(
+        "ja-clean-app-names",
+        "ja",
+        [
+            (
+                "The app, called OpenMap, is free to download on iOS and Android.",
+                "OpenMapというそのアプリは、iOSとAndroidで無料でダウンロードできる。",
+            )
+        ],
+        [],
+    ),
+    record(
+        "es-clean-weekday-date",
+        "es",
+        [
+            (
+                "On Monday, 4 March, the council met at 10 a.m.",
+                "El lunes 4 de marzo, el consejo se reunió a las 10 de la mañana.",
+            )
+        ],
+        [],
+    ),
+    record(
         "es-clean-heading",
         "es",
         [("How the harbour prepares for the tides", "Cómo se prepara el puerto para las mareas")],
