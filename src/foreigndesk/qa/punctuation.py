@@ -19,7 +19,7 @@ _JA_ASCII = re.compile(rf"(?<={_JA_CHAR})[.,!?](?=\s|$|{_JA_CHAR})")
 _HALF_KATAKANA = re.compile(r"[\uff66-\uff9f]+")
 _FULL = {".": "。", ",": "、", "!": "！", "?": "？"}
 _ES_SPACE_BEFORE = re.compile(r"(?<=\w) +[,.;:?!](?!\.)")
-_ES_SENTENCE = re.compile(r"[^.!?¿¡]*[¿¡]?[^.!?¿¡]*[?!]")
+_ES_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
 def _japanese(pair: BlockPair, text: str) -> list[Finding]:
@@ -48,7 +48,7 @@ def _spanish(pair: BlockPair, text: str) -> list[Finding]:
     opening = {"?": "¿", "!": "¡"}
     for match in _ES_SENTENCE.finditer(text):
         close = match.group(0)[-1]
-        if opening[close] not in match.group(0):
+        if close in opening and opening[close] not in match.group(0):
             findings.append(
                 finding(
                     NAME,
