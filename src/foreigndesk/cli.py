@@ -380,14 +380,16 @@ def articles_list(
 ) -> None:
     """Articles with their status."""
     with _desk(config) as desk:
-        table = Table("id", "status", "date", "title", "url")
+        table = Table("id", "status", "date", "title", "url", "qa")
         for article in desk.store.articles(status):
+            findings = desk.store.findings(article.id)
             table.add_row(
                 str(article.id),
                 article.status.value,
                 article.published.isoformat() if article.published else "",
                 article.title or "",
                 article.url,
+                str(qa_summary(findings)) if findings else "",
             )
         out.print(table)
 

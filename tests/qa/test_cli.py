@@ -66,6 +66,8 @@ def test_qa_report_override_and_show_on_a_desk(tmp_path: Path, sample_url: str) 
     assert "QA: 0 errors," in report.output
     assert "apertium_marks" in report.output
     assert "QA: 0 errors," in invoke("show", "1", "-c", config).output
+    listed = invoke("articles", "list", "-c", config)
+    assert "warning" in listed.output
 
     overridden = invoke("qa", "override", "1", "-c", config)
     assert "QA errors overridden for 1" in overridden.output
