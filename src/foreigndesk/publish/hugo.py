@@ -36,10 +36,10 @@ def _yaml(value: str | bool | list[str]) -> str:
 
 def front_matter(post: Post, *, draft: bool) -> str:
     a = post.attribution
-    fields: list[tuple[str, str | bool | list[str]]] = [("title", post.title)]
+    lines = [f"title: {_yaml(post.title)}"]
     if post.published:
-        fields.append(("date", post.published.isoformat()))
-    fields += [
+        lines.append(f"date: {post.published.isoformat()}")
+    fields: list[tuple[str, str | bool | list[str]]] = [
         ("draft", draft),
         ("tags", list(post.tags)),
         ("slug", post.slug),
@@ -49,9 +49,7 @@ def front_matter(post: Post, *, draft: bool) -> str:
         ("license", a.license or ""),
         ("lang", post.lang),
     ]
-    lines = [f"{name}: {_yaml(value)}" for name, value in fields]
-    if post.published:
-        lines[1] = f"date: {post.published.isoformat()}"
+    lines += [f"{name}: {_yaml(value)}" for name, value in fields]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
