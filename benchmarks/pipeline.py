@@ -46,7 +46,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from foreigndesk.config import DeskSettings, Settings, load_settings, render_config
+from foreigndesk.config import DeskSettings, FetchSettings, Settings, load_settings, render_config
 from foreigndesk.models import ArticleStatus
 from foreigndesk.pipeline import Desk, RunReport
 from foreigndesk.sample import SAMPLE_SITE, serve_directory
@@ -379,7 +379,11 @@ def open_desk(root: Path, feed_url: str, *, auto_approve: bool) -> tuple[Desk, S
         {"target_lang": "es", "locale": "es_ES", "auto_approve": auto_approve}
     )
     config = root / "desk.toml"
-    config.write_text(render_config(Settings(desk=desk_settings, root=root)), encoding="utf-8")
+    # The sample site is served on loopback, which the SSRF guard refuses unless allowed;
+    # one host serves every page, so the politeness delay would measure only itself.
+    fetch_settings = FetchSettings.model_validate({"allow_hosts": ["127.0.0.1"], "host_delay": 0.0})
+    settings = Settings(desk=desk_settings, fetch=fetch_settings, root=root)
+    config.write_text(render_config(settings), encoding="utf-8")
     settings = load_settings(config)
     if not settings.database_url.startswith(f"sqlite:///{root}"):
         raise SystemExit(f"the desk's store is not in {root}: {settings.database_url}")

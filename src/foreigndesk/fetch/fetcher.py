@@ -82,6 +82,15 @@ def _without_userinfo(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+def _why(exc: Exception) -> str:
+    """What went wrong, for an error line: httpx leaves some errors (a reset) wordless."""
+    return str(exc) or {
+        "ReadError": "the connection was reset",
+        "WriteError": "the connection was reset",
+        "ConnectError": "refused",
+    }.get(type(exc).__name__, type(exc).__name__)
+
+
 def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
@@ -214,9 +223,14 @@ class Fetcher:
             raise Unreachable(f"{url}: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise TimeoutError from exc
-        except httpx.HTTPError as exc:
+        except httpx.ConnectError as exc:
             raise Unreachable(
-                f"{url}: cannot connect to {_host(url)} ({exc}) — check that the site is up"
+                f"{url}: cannot connect to {_host(url)} ({_why(exc)}) — check that the site is up"
+            ) from exc
+        except httpx.HTTPError as exc:  # a reset, or an answer that is not HTTP
+            raise Unreachable(
+                f"{url}: {_host(url)} gave no HTTP answer ({_why(exc)}) — check that the site"
+                " is up, or try later"
             ) from exc
         try:
             status = response.status_code
@@ -243,12 +257,17 @@ class Fetcher:
             if declared.isdigit() and not encoding and int(declared) > max_bytes:
                 raise TooLarge(declared)
             decoder = CappedDecoder(encoding, max_bytes)
-            chunks = [decoder.feed(chunk) async for chunk in response.aiter_raw()]
+            try:
+                chunks = [decoder.feed(chunk) async for chunk in response.aiter_raw()]
+            except TooLarge:
+                raise
+            except FetchError as exc:  # the decoder knows no URL
+                raise FetchError(f"{url}: {exc} — the site sent it broken; try later") from exc
             return self._result(url, response, b"".join(chunks)), None
         except httpx.TimeoutException as exc:
             raise TimeoutError from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: the connection broke ({exc}) — try later") from exc
+            raise FetchError(f"{url}: the connection broke ({_why(exc)}) — try later") from exc
         finally:
             await response.aclose()
 

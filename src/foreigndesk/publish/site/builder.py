@@ -1,138 +1,293 @@
-"""Posts → a static site on disk.
+"""Posts → a static site on disk: post pages, bilingual views, a paginated index, archives
+per tag, source, author and month, an Atom feed in full, sitemap.xml, robots.txt and a 404.
 
-The same posts always give the same bytes (no build timestamps: the feed's ``updated`` is
-the newest post's), and a file is rewritten only when its content changed, so a rebuild
-touches only what a change affects and a sync to a web host moves only that.
+A post's HTML is rendered once, when it is composed and stored; a build only fills
+templates and writes files. Each output file has a key — the digest of everything it
+shows (the theme, the settings, the content hashes of its posts) — kept in a manifest
+beside the output folder. A page whose key did not change and whose file is there is not
+even rendered, so changing one post of ten thousand renders that post, its neighbours and
+the few list pages that show it. The same posts always give the same bytes: no build
+times anywhere (the feed's ``updated`` is the newest post's date).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Sequence
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from foreigndesk.config import Settings
-from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
+from foreigndesk.publish.compose import slugify
+from foreigndesk.publish.digest import digest, digest_of
+from foreigndesk.publish.document import attribution_html, domain, safe_href
 from foreigndesk.publish.labels import labels_for
+from foreigndesk.publish.site.files import OutputFolder, check_relative
 from foreigndesk.publish.target import Ledger, PublishReport
 
 POSTS_DIR = "posts"
 FEED_FILE = "atom.xml"
+#: Bumped when the builder itself changes what it writes.
+BUILDER_VERSION = "2"
+ARCHIVE_KINDS = ("tags", "sources", "authors", "months")
 
 
-@dataclass
-class _Writes:
-    written: int = 0
-    unchanged: int = 0
+def _templates_dir(settings: Settings) -> Path | None:
+    folder = settings.publish.site.templates_dir
+    return (settings.root / folder) if folder else None
 
 
-def _environment() -> Environment:
+def environment(settings: Settings) -> Environment:
+    """The theme: the user's templates folder first, then the default templates."""
+    loaders: list[Any] = []
+    user = _templates_dir(settings)
+    if user is not None:
+        loaders.append(FileSystemLoader(str(user)))
+    loaders.append(PackageLoader("foreigndesk.publish.site", "templates"))
     env = Environment(
-        loader=PackageLoader("foreigndesk.publish.site", "templates"),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["domain"] = lambda url: urlsplit(url).hostname or url
+    env.filters["domain"] = domain
+    env.filters["safe_href"] = safe_href
     return env
 
 
-def _inside(root: Path, relative: str) -> Path:
-    target = (root / relative).resolve()
-    if root.resolve() not in target.parents and target != root.resolve():
-        raise DeskError(f"refusing to write {relative!r} outside {root} — check the post's slug")
-    return target
+def _style(settings: Settings) -> bytes:
+    user = _templates_dir(settings)
+    if user is not None and (user / "style.css").is_file():
+        return (user / "style.css").read_bytes()
+    return (files("foreigndesk.publish.site") / "static" / "style.css").read_bytes()
 
 
-def _write(root: Path, relative: str, content: str | bytes, writes: _Writes) -> None:
-    """Write atomically, and only when the bytes differ from what is there."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path = _inside(root, relative)
-    if path.exists() and path.read_bytes() == data:
-        writes.unchanged += 1
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    writes.written += 1
+def _theme_key(settings: Settings, env: Environment) -> str:
+    """Everything every page depends on: the templates' sources, the settings, the words."""
+    loader = env.loader
+    assert loader is not None
+    sources = [
+        name + "\x1e" + loader.get_source(env, name)[0] for name in sorted(env.list_templates())
+    ]
+    return digest(
+        [
+            BUILDER_VERSION,
+            settings.model_dump_json(exclude={"publish": {"hatena", "wordpress", "hugo"}}),
+            json.dumps(labels_for(settings.desk.target_lang), sort_keys=True),
+            *sources,
+        ]
+    )
 
 
 def post_path(post: Post) -> str:
     return f"{POSTS_DIR}/{post.slug}/"
 
 
-def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
-    """Render every page of the site for ``posts`` into the output folder."""
-    root = settings.output_dir
-    root.mkdir(parents=True, exist_ok=True)
-    env = _environment()
-    lang = settings.desk.target_lang
-    labels = labels_for(lang)
-    base_url = settings.site.base_url.rstrip("/") + "/"
-    ordered = sorted(posts, key=lambda p: (p.published or date.min, p.article_id), reverse=True)
-    context = {
-        "site": settings.site,
-        "lang": lang,
-        "labels": labels,
-        "base_url": base_url,
-        "feed_file": FEED_FILE,
-    }
+def archive_key(kind: str, name: str) -> str:
+    """A safe folder name for an archive: months as YYYY/MM, others slugged or hashed."""
+    if kind == "months":
+        return name.replace("-", "/")
+    slug = slugify(name, "")
+    return slug if slug and slug.isascii() and len(slug) >= 2 else "x" + digest([name])[:10]
 
-    def when(value: date | None) -> str:
-        return format_date(value, format="long", locale=settings.desk.locale) if value else ""
 
-    writes = _Writes()
-    post_template = env.get_template("post.html")
+@dataclass(frozen=True)
+class Archive:
+    kind: str
+    name: str
+    key: str
+    posts: tuple[Post, ...]
+
+    @property
+    def path(self) -> str:
+        return f"{self.kind}/{self.key}/"
+
+
+def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
+    groups: dict[str, dict[str, list[Post]]] = {kind: defaultdict(list) for kind in ARCHIVE_KINDS}
     for post in ordered:
-        _write(
-            root,
-            post_path(post) + "index.html",
-            post_template.render(post=post, root="../../", when=when, **context),
-            writes,
+        for tag in dict.fromkeys(post.tags):
+            groups["tags"][tag].append(post)
+        groups["sources"][post.attribution.site_name or domain(post.attribution.url)].append(post)
+        for author in dict.fromkeys(post.attribution.authors):
+            groups["authors"][author].append(post)
+        if post.published:
+            groups["months"][post.published.strftime("%Y-%m")].append(post)
+    result: dict[str, list[Archive]] = {}
+    for kind, named in groups.items():
+        listed: list[Archive] = []
+        taken: set[str] = set()
+        for name in sorted(named, reverse=kind == "months"):
+            key = archive_key(kind, name)
+            if key in taken:  # two names, one slug: the second is told apart by a hash
+                key = f"{key}-{digest([name])[:6]}"
+            taken.add(key)
+            listed.append(Archive(kind, name, key, tuple(named[name])))
+        result[kind] = listed
+    return result
+
+
+class _Build:
+    def __init__(self, settings: Settings, folder: OutputFolder, manifest: dict[str, str]):
+        self.settings = settings
+        self.folder = folder
+        self.old = manifest
+        self.new: dict[str, str] = {}
+        self.env = environment(settings)
+        self.theme = _theme_key(settings, self.env)
+        lang = settings.desk.target_lang
+        self.context: dict[str, Any] = {
+            "site": settings.site,
+            "lang": lang,
+            "labels": labels_for(lang),
+            "base_url": settings.site.base_url.rstrip("/") + "/",
+            "feed_file": FEED_FILE,
+            "post_path": post_path,
+            "when": self.when,
+            "attribution_html": lambda post: attribution_html(post, settings.desk.locale),
+        }
+
+    def when(self, value: date | None) -> str:
+        return format_date(value, format="long", locale=self.settings.desk.locale) if value else ""
+
+    def page(self, relative: str, key_parts: Iterable[str], render: Callable[[], str]) -> None:
+        """Write ``relative`` unless its key is unchanged and the file is there."""
+        check_relative(relative)
+        key = digest([self.theme, relative, *key_parts])
+        self.new[relative] = key
+        if self.old.get(relative) == key and self.folder.exists(relative):
+            self.folder.keep(relative)
+            return
+        self.folder.write(relative, render())
+
+    def render(self, template: str, root: str, **values: Any) -> str:
+        return self.env.get_template(template).render(root=root, **self.context, **values)
+
+    def listing(
+        self, base: str, title: str, posts: Sequence[Post], template: str = "list.html"
+    ) -> None:
+        """Pages of ``posts`` at ``base``index.html, ``base``page/2/index.html, ..."""
+        per_page = self.settings.publish.site.per_page
+        pages = max(1, math.ceil(len(posts) / per_page))
+        depth = base.count("/")
+        for number in range(1, pages + 1):
+            shown = posts[(number - 1) * per_page : number * per_page]
+            relative = base + ("" if number == 1 else f"page/{number}/") + "index.html"
+            root = "../" * (depth + (0 if number == 1 else 2))
+            self.page(
+                relative,
+                [title, str(number), str(pages), *(digest_of(p) for p in shown)],
+                lambda shown=shown, number=number, root=root: self.render(
+                    template,
+                    root,
+                    title=title,
+                    posts=shown,
+                    number=number,
+                    pages=pages,
+                    base=base,
+                ),
+            )
+
+
+def _manifest_path(root: Path) -> Path:
+    return root.parent / f".{root.name}.foreigndesk-build.json"
+
+
+def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
+    """Bring the output folder up to date with ``posts``; only changed files are written."""
+    root = settings.output_dir
+    folder = OutputFolder(root)
+    manifest_file = _manifest_path(folder.root)
+    try:
+        old = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        old = {}
+    build = _Build(settings, folder, old if isinstance(old, dict) else {})
+    ordered = sorted(posts, key=lambda p: (p.published or date.min, p.article_id), reverse=True)
+    labels = build.context["labels"]
+
+    for index, post in enumerate(ordered):
+        newer = ordered[index - 1] if index > 0 else None
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        neighbours = [f"{p.slug}\x1f{p.title}" if p else "" for p in (newer, older)]
+        base = post_path(post)
+        check_relative(base + "index.html")
+        hashed = digest_of(post)
+        build.page(
+            base + "index.html",
+            [hashed, *neighbours],
+            lambda post=post, newer=newer, older=older: build.render(
+                "post.html", "../../", post=post, newer=newer, older=older
+            ),
         )
-    _write(
-        root,
-        "index.html",
-        env.get_template("index.html").render(
-            posts=ordered, root="", post_path=post_path, **context
-        ),
-        writes,
+        if post.pairs:
+            build.page(
+                base + "bilingual.html",
+                [hashed],
+                lambda post=post: build.render("bilingual.html", "../../", post=post),
+            )
+
+    build.listing("", settings.site.title, ordered)
+    groups = archives(ordered)
+    for kind, listed in groups.items():
+        for archive in listed:
+            build.listing(archive.path, f"{labels['archive_' + kind]}: {archive.name}",
+                          archive.posts)  # fmt: skip
+    build.page(
+        "archives/index.html",
+        [f"{a.kind}\x1f{a.name}\x1f{len(a.posts)}" for listed in groups.values() for a in listed],
+        lambda: build.render("archives.html", "../", groups=groups),
     )
-    updated = max((p.published for p in ordered if p.published), default=date(1970, 1, 1))
-    _write(
-        root,
+    newest = ordered[: settings.publish.site.feed_entries]
+    updated = max((p.published for p in newest if p.published), default=date(1970, 1, 1))
+    base_url = build.context["base_url"]
+    build.page(
         FEED_FILE,
-        env.get_template("atom.xml").render(
-            posts=ordered,
+        [digest_of(p) for p in newest],
+        lambda: build.render(
+            "atom.xml",
+            "",
+            posts=newest,
             updated=updated,
             post_url=lambda p: urljoin(base_url, post_path(p)),
-            **context,
         ),
-        writes,
     )
-    style = files("foreigndesk.publish.site") / "static" / "style.css"
-    _write(root, "style.css", style.read_bytes(), writes)
+    build.page(
+        "sitemap.xml",
+        [f"{p.slug}\x1f{p.published}" for p in ordered],
+        lambda: build.render(
+            "sitemap.xml", "", posts=ordered, post_url=lambda p: urljoin(base_url, post_path(p))
+        ),
+    )
+    build.page("robots.txt", [], lambda: build.render("robots.txt", ""))
+    build.page("404.html", [], lambda: build.render("404.html", urlsplit(base_url).path or "/"))
+    style = _style(settings)
+    build.page("style.css", [digest([style.decode("utf-8", "replace")])], style.decode)
+
+    stale = set(build.old) - set(build.new)
+    folder.remove(stale)
+    if build.new != build.old:
+        manifest_file.write_text(json.dumps(build.new, sort_keys=True), encoding="utf-8")
     return PublishReport(
-        target="site", written=writes.written, unchanged=writes.unchanged, location=str(root)
+        target="site", written=folder.written, unchanged=folder.unchanged, location=str(root)
     )
+
+
+def render_post_html(post: Post, settings: Settings, *, root: str = "../../") -> str:
+    """The post's page exactly as the site shows it (for previews, e.g. the review desk)."""
+    build = _Build(settings, OutputFolder.__new__(OutputFolder), {})
+    return build.render("post.html", root, post=post, newer=None, older=None)
 
 
 class SiteTarget:

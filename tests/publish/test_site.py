@@ -1,0 +1,185 @@
+"""The static site: every page kind, pagination, archives, a valid Atom feed in full, the
+bilingual view, safe paths, theme overrides, and incremental byte-identical builds."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree, html
+
+from foreigndesk.config import Settings
+from foreigndesk.errors import DeskError
+from foreigndesk.models import Post
+from foreigndesk.publish.site import build_site, render_post_html
+from tests.publish.conftest import make_article, make_post
+
+
+def with_site(settings: Settings, **options: object) -> Settings:
+    site = settings.publish.site.model_copy(update=options)
+    return settings.model_copy(
+        update={"publish": settings.publish.model_copy(update={"site": site})}
+    )
+
+
+@pytest.fixture
+def many(settings: Settings) -> list[Post]:
+    authors = ("Jane Roe", "Kenji Mori")
+    return [
+        make_post(
+            make_article(
+                n, authors=(authors[n % 2],), tags=("harbours",) if n % 3 else ("ポート",)
+            ),
+            settings,
+        )
+        for n in range(1, 13)
+    ]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_every_page_kind_is_built(settings: Settings, many: list[Post]) -> None:
+    settings = with_site(settings, per_page=5)
+    report = build_site(many, settings)
+    root = settings.output_dir
+    names = set(snapshot(root))
+    for name in ("index.html", "page/2/index.html", "page/3/index.html", "atom.xml",
+                 "sitemap.xml", "robots.txt", "404.html", "style.css", "archives/index.html",
+                 "authors/jane-roe/index.html", "sources/example-review/index.html",
+                 "tags/harbours/index.html", "months/2024/11/index.html"):  # fmt: skip
+        assert name in names, name
+    assert not (root / "page/4/index.html").exists()
+    assert sum(n.startswith("posts/") and n.endswith("/index.html") for n in names) == 12
+    assert sum(n.endswith("/bilingual.html") for n in names) == 12
+    assert report.written == len(names)
+    # A Japanese tag gets a safe folder name of its own, linked from the archives page.
+    archives = html.fromstring((root / "archives/index.html").read_bytes())
+    [link] = archives.xpath("//a[text()='ポート']")
+    assert (root / "archives" / link.get("href")).resolve().exists()
+    index = html.fromstring((root / "index.html").read_bytes())
+    assert len(index.xpath("//article")) == 5
+    assert index.xpath("//nav[@class='pagination']//a[@rel='next']/@href") == ["page/2/index.html"]
+    second = html.fromstring((root / "page/2/index.html").read_bytes())
+    href = second.xpath("//article//h2/a/@href")[0]
+    assert (root / "page/2" / href).resolve().exists()
+
+
+def test_the_post_page_has_the_post_format_canonical_and_csp(
+    settings: Settings, many: list[Post]
+) -> None:
+    build_site(many, settings)
+    post = many[0]
+    page = html.fromstring((settings.output_dir / "posts" / post.slug / "index.html").read_bytes())
+    assert page.xpath("//link[@rel='canonical']/@href") == [post.attribution.url]
+    [csp] = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert "script-src 'none'" in csp and "default-src 'none'" in csp
+    assert page.xpath("//main[@id='main']") and page.xpath("//nav") and page.xpath("//header")
+    assert all(img.get("alt") for img in page.xpath("//img"))
+    footer = page.xpath("//footer[@class='post-attribution']")[0].text_content()
+    assert "CC BY 4.0" in footer and "apertium" in footer and "Kenji Mori" in footer
+
+
+def test_the_bilingual_view_pairs_each_block_without_script(
+    settings: Settings, many: list[Post]
+) -> None:
+    build_site(many, settings)
+    path = settings.output_dir / "posts" / many[0].slug / "bilingual.html"
+    page = html.fromstring(path.read_bytes())
+    rows = page.xpath("//div[@role='row'][@class!='pair pair-head']")
+    assert len(rows) == len(many[0].pairs)
+    heading = next(r for r in rows if "pair-heading" in r.get("class"))
+    assert heading.xpath("div[@lang='en']")[0].text_content().strip() == "What engineers measure"
+    assert heading.xpath("div[@lang='es']")[0].text_content().strip() == (
+        "Lo que miden los ingenieros"
+    )
+    assert not page.xpath("//script")
+
+
+def test_the_atom_feed_is_valid_and_carries_full_content(
+    settings: Settings, many: list[Post]
+) -> None:
+    build_site(many, with_site(settings, feed_entries=4))
+    data = (settings.output_dir / "atom.xml").read_bytes()
+    etree.fromstring(data)
+    feed = feedparser.parse(data)
+    assert not feed.bozo
+    assert len(feed.entries) == 4
+    entry = feed.entries[0]
+    assert "Lo que miden los ingenieros" in entry.content[0].value
+    assert "CC BY 4.0" in entry.content[0].value
+    sitemap = etree.fromstring((settings.output_dir / "sitemap.xml").read_bytes())
+    assert len(sitemap) == 13
+
+
+def test_excerpt_mode_shows_lead_attribution_and_link_only(settings: Settings) -> None:
+    post = make_post(make_article(1, license="CC BY-ND 4.0"), settings)
+    build_site([post], settings)
+    page = (settings.output_dir / "posts" / post.slug / "index.html").read_text()
+    assert "post-excerpt-note" in page and "post-body" not in page
+    assert "Lo que miden" not in page
+    assert not (settings.output_dir / "posts" / post.slug / "bilingual.html").exists()
+
+
+def test_rebuilds_write_only_what_changed_and_are_byte_identical(
+    settings: Settings, many: list[Post]
+) -> None:
+    build_site(many, settings)
+    first = snapshot(settings.output_dir)
+    again = build_site(many, settings)
+    assert again.written == 0
+    assert snapshot(settings.output_dir) == first
+    changed = list(many)
+    changed[5] = dataclasses.replace(many[5], title="Un título nuevo", content_hash="")
+    report = build_site(changed, settings)
+    after = snapshot(settings.output_dir)
+    differs = {name for name in after if after[name] != first.get(name)}
+    assert f"posts/{many[5].slug}/index.html" in differs
+    assert "index.html" in differs and "atom.xml" in differs
+    assert report.written == len(differs) < 15
+    # Building the changed posts from scratch gives the same bytes.
+    fresh = with_site(settings)
+    fresh = fresh.model_copy(update={"site": fresh.site.model_copy(update={"output_dir": "b"})})
+    build_site(changed, fresh)
+    assert snapshot(fresh.output_dir) == after
+    # A post that is gone takes its pages with it; a deleted file is written again.
+    (settings.output_dir / "robots.txt").unlink()
+    build_site(changed[1:], settings)
+    assert not (settings.output_dir / "posts" / many[0].slug).exists()
+    assert (settings.output_dir / "robots.txt").exists()
+
+
+@pytest.mark.parametrize("slug", ["../escape", "a/../../b", "", "x\x00y", "/abs", "a\\b"])
+def test_a_slug_that_leaves_the_folder_is_refused(
+    settings: Settings, many: list[Post], slug: str
+) -> None:
+    bad = dataclasses.replace(many[0], slug=slug)
+    with pytest.raises(DeskError, match="refusing to write"):
+        build_site([bad], settings)
+    assert not (settings.output_dir.parent / "escape").exists()
+
+
+def test_a_users_templates_override_the_theme_by_name(
+    settings: Settings, many: list[Post], tmp_path: Path
+) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "404.html").write_text('{% extends "base.html" %}{% block main %}Lost{% endblock %}')
+    (theme / "style.css").write_text("body { color: teal; }")
+    settings = with_site(settings, templates_dir="theme")
+    build_site(many, settings)
+    assert "Lost" in (settings.output_dir / "404.html").read_text()
+    assert (settings.output_dir / "style.css").read_text() == "body { color: teal; }"
+    (theme / "404.html").write_text('{% extends "base.html" %}{% block main %}Gone{% endblock %}')
+    build_site(many, settings)
+    assert "Gone" in (settings.output_dir / "404.html").read_text()
+
+
+def test_render_post_html_is_the_page_for_a_preview(settings: Settings, many: list[Post]) -> None:
+    page = render_post_html(many[0], settings)
+    assert page.startswith("<!doctype html>") and many[0].title in page
