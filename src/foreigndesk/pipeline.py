@@ -363,7 +363,7 @@ class Desk:
 
                 async def one(article_id: int) -> None:
                     async with bound:
-                        await self._fetch_one(fetcher, article_id, report)
+                        await self._fetch_one(fetcher, article_id, targets[article_id], report)
                     self.reporter.advance()
 
                 await self._until_done_or_stopped([one(i) for i in ids])
