@@ -4,6 +4,7 @@ bilingual view, safe paths, theme overrides, and incremental byte-identical buil
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -147,10 +148,11 @@ def test_rebuilds_write_only_what_changed_and_are_byte_identical(
     fresh = fresh.model_copy(update={"site": fresh.site.model_copy(update={"output_dir": "b"})})
     build_site(changed, fresh)
     assert snapshot(fresh.output_dir) == after
-    # A post that is gone takes its pages with it; a deleted file is written again.
-    (settings.output_dir / "robots.txt").unlink()
+    # A post that is gone takes its pages with it; an emptied folder is built in full.
     build_site(changed[1:], settings)
     assert not (settings.output_dir / "posts" / many[0].slug).exists()
+    shutil.rmtree(settings.output_dir)
+    assert build_site(changed[1:], settings).unchanged == 0
     assert (settings.output_dir / "robots.txt").exists()
 
 

@@ -12,6 +12,7 @@ times anywhere (the feed's ``updated`` is the newest post's date).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import defaultdict
@@ -47,7 +48,19 @@ def _templates_dir(settings: Settings) -> Path | None:
     return (settings.root / folder) if folder else None
 
 
+_ENVIRONMENTS: dict[str, Environment] = {}
+
+
 def environment(settings: Settings) -> Environment:
+    """The theme, compiled once per process (Jinja reloads a template whose file changed)."""
+    user = _templates_dir(settings)
+    key = str(user)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _new_environment(settings)
+    return _ENVIRONMENTS[key]
+
+
+def _new_environment(settings: Settings) -> Environment:
     """The theme: the user's templates folder first, then the default templates."""
     loaders: list[Any] = []
     user = _templates_dir(settings)
@@ -163,10 +176,10 @@ class _Build:
 
     def page(self, relative: str, key_parts: Iterable[str], render: Callable[[], str]) -> None:
         """Write ``relative`` unless its key is unchanged and the file is there."""
-        check_relative(relative)
-        key = digest([self.theme, relative, *key_parts])
+        key = _key(self.theme, relative, key_parts)
         self.new[relative] = key
-        if self.old.get(relative) == key and self.folder.exists(relative):
+        if self.old.get(relative) == key:
+            # The manifest says the file holds exactly this; it is not read or rendered.
             self.folder.keep(relative)
             return
         self.folder.write(relative, render())
@@ -200,6 +213,11 @@ class _Build:
             )
 
 
+def _key(theme: str, relative: str, parts: Iterable[str]) -> str:
+    joined = "\x1f".join([theme, relative, *parts]).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(joined, digest_size=16).hexdigest()
+
+
 def _manifest_path(root: Path) -> Path:
     return root.parent / f".{root.name}.foreigndesk-build.json"
 
@@ -213,7 +231,13 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
         old = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         old = {}
-    build = _Build(settings, folder, old if isinstance(old, dict) else {})
+    if (
+        not isinstance(old, dict)
+        or old.pop("\x00root", None) != str(folder.root)
+        or not any(folder.root.iterdir())
+    ):
+        old = {}  # another folder's manifest, or an emptied folder: build everything
+    build = _Build(settings, folder, old)
     ordered = sorted(posts, key=lambda p: (p.published or date.min, p.article_id), reverse=True)
     labels = build.context["labels"]
 
@@ -278,7 +302,8 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     stale = set(build.old) - set(build.new)
     folder.remove(stale)
     if build.new != build.old:
-        manifest_file.write_text(json.dumps(build.new, sort_keys=True), encoding="utf-8")
+        recorded = {"\x00root": str(folder.root), **build.new}
+        manifest_file.write_text(json.dumps(recorded, sort_keys=True), encoding="utf-8")
     return PublishReport(
         target="site", written=folder.written, unchanged=folder.unchanged, location=str(root)
     )

@@ -52,8 +52,8 @@ class OutputFolder:
         return self.root / check_relative(relative)
 
     def keep(self, relative: str) -> None:
-        """The file is known to be current; count it without reading it."""
-        self.paths.add(check_relative(relative))
+        """The file is known to be current (it was checked when it was written)."""
+        self.paths.add(relative)
         self.unchanged += 1
 
     def exists(self, relative: str) -> bool:
