@@ -120,6 +120,8 @@ class Article:
     blocks: tuple[Block, ...] = ()
     discovered_at: datetime | None = None
     tags: tuple[str, ...] = ()
+    #: The editor's title template for this article's post; None uses post.title_template.
+    title_template: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from foreigndesk.models import (
     ExtractedArticle,
     Finding,
     MemoryEntry,
+    Post,
     Severity,
     Source,
     TranslatedBlock,
@@ -50,6 +51,7 @@ from foreigndesk.models import (
 )
 from foreigndesk.plugins import engine_specs, publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
+from foreigndesk.publish.digest import post_digest
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.qa import QAContext, check_article
 from foreigndesk.sources.poll import next_interval, poll_source
@@ -753,26 +755,48 @@ class Desk:
         """Compose a post for every approved article, then bring every target up to date."""
 
         def work(article_id: int) -> None:
-            if (hold := self.qa_hold(article_id)) is not None:
-                logger.warning(hold)
-                self.reporter.error(hold)
-                report.held_by_qa += 1
-                return
-            article = self.store.article(article_id)
-            post = compose_post(
-                article,
-                self.translation(article),
-                self.settings,
-                self._slug(article),
-                glossary=self.glossary(article),
-            )
-            self.store.save_post(post)
-            report.published += 1
+            self.publish_article(article_id, report)
 
         self._each(
             "publish", self.store.due(ArticleStatus.APPROVED), work, ArticleStatus.APPROVED, report
         )
         self.build(report, targets)
+
+    def compose(self, article: Article) -> Post:
+        """The post for ``article`` as it would be published now: its editor's title
+        template and tags, its translation as the memory holds it."""
+        settings = self.settings
+        if article.title_template:
+            settings = settings.model_copy(
+                update={
+                    "post": settings.post.model_copy(
+                        update={"title_template": article.title_template}
+                    )
+                }
+            )
+        post = compose_post(
+            article,
+            self.translation(article),
+            settings,
+            self._slug(article),
+            glossary=self.glossary(article),
+        )
+        if article.tags and not post.tags:
+            post = dataclasses.replace(post, tags=article.tags)
+            post = dataclasses.replace(post, content_hash=post_digest(post))
+        return post
+
+    def publish_article(self, article_id: int, report: RunReport) -> bool:
+        """Compose and store one approved article's post, unless QA holds it; True when
+        it was published. ``build`` then brings the targets up to date."""
+        if (hold := self.qa_hold(article_id)) is not None:
+            logger.warning(hold)
+            self.reporter.error(hold)
+            report.held_by_qa += 1
+            return False
+        self.store.save_post(self.compose(self.store.article(article_id)))
+        report.published += 1
+        return True
 
     def build(self, report: RunReport, targets: Sequence[str] | None = None) -> None:
         """Bring each publish target up to date with every published post."""

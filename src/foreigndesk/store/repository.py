@@ -413,6 +413,7 @@ class Store:
             blocks=blocks,
             discovered_at=_aware(row.discovered_at),
             tags=tuple(row.tags or ()),
+            title_template=row.title_template,
         )
 
     def articles(self, status: ArticleStatus | None = None) -> list[Article]:

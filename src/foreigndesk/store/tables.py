@@ -88,6 +88,8 @@ class ArticleRow(Base):
     # An editor published despite open QA errors: when, recorded for the footer and audit.
     qa_overridden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lead: Mapped[list[int] | None] = mapped_column(JSON)
+    # An editor's title template for this article's post, instead of post.title_template.
+    title_template: Mapped[str | None] = mapped_column(String(256))
     target_lang: Mapped[str | None] = mapped_column(String(16))
     engine: Mapped[str | None] = mapped_column(String(64))
     discovered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -264,3 +266,38 @@ class PublicationRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class UserRow(Base):
+    """An editor of the review desk; the password is kept only as an argon2 hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's token is stored, so the table
+    alone does not let anyone sign in; the CSRF token belongs to the session."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, by user name and by client address: what login throttling counts."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(256), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,0 +1,669 @@
+"""The review desk as an ASGI app: Starlette routes over the pipeline's Desk.
+
+Every page but the sign-in page needs a session; a browser without one is sent to sign in
+(303), anything else gets 401. Every POST must carry the session's CSRF token and, when
+the browser says where it comes from, come from the desk itself. Store and pipeline work
+runs in a thread, off the event loop. Nothing here logs a password, a token or a cookie.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, QueryParams
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from foreigndesk.config import Settings
+from foreigndesk.errors import DeskError
+from foreigndesk.models import ArticleStatus, Severity
+from foreigndesk.pipeline import Desk, RunReport, SilentReporter
+from foreigndesk.store import Store
+from foreigndesk.store.accounts import Accounts, WebSession
+from foreigndesk.store.review import QA_FILTERS, InboxFilter, Review
+from foreigndesk.web import charts, editing
+from foreigndesk.web.security import (
+    LOGIN_COOKIE,
+    PAGE_POLICY,
+    PREVIEW_POLICY,
+    SESSION_COOKIE,
+    is_https,
+    safe_next,
+    same_origin,
+    tokens_match,
+)
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+
+
+@dataclass
+class Call:
+    """One request as a page handler sees it: who, what was sent, where."""
+
+    desk_app: DeskApp
+    session: WebSession
+    token: str
+    path: dict[str, Any]
+    query: QueryParams
+    form: FormData | None
+    url_path: str
+
+    def field(self, name: str, default: str = "") -> str:
+        value = self.form.get(name) if self.form is not None else None
+        return value if isinstance(value, str) else default
+
+    def fields(self, name: str) -> list[str]:
+        if self.form is None:
+            return []
+        return [v for v in self.form.getlist(name) if isinstance(v, str)]
+
+    def flash(self, message: str) -> None:
+        self.desk_app.flash(self.token, message)
+
+
+Handler = Callable[[Call], Response]
+
+
+class SecurityHeaders:
+    """Headers every answer carries: no framing by others, no sniffing, no caching."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                defaults = [
+                    (b"content-security-policy", PAGE_POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"SAMEORIGIN"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"cache-control", b"no-store"),
+                ]
+                headers += [(k, v) for k, v in defaults if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+@dataclass
+class DeskApp:
+    """The desk's state behind the routes: settings, store, pipeline, templates."""
+
+    settings: Settings
+    store: Store
+    desk: Desk = field(init=False)
+    accounts: Accounts = field(init=False)
+    review: Review = field(init=False)
+    env: Environment = field(init=False)
+    #: One publish at a time: two editors pressing "publish now" build the site in turn.
+    publish_lock: threading.Lock = field(default_factory=threading.Lock)
+    _flashes: dict[str, list[str]] = field(default_factory=dict)
+    _flash_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.desk = Desk(self.settings, self.store, reporter=SilentReporter())
+        self.accounts = Accounts(self.store)
+        self.review = Review(self.store)
+        self.env = Environment(
+            loader=PackageLoader("foreigndesk.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    # -- flashes: one-off messages shown on the next page ---------------------------------
+
+    def flash(self, token: str, message: str) -> None:
+        with self._flash_lock:
+            self._flashes.setdefault(token, []).append(message)
+
+    def take_flashes(self, token: str) -> list[str]:
+        with self._flash_lock:
+            return self._flashes.pop(token, [])
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(
+        self, call: Call | None, template_name: str, status_code: int = 200, **context: Any
+    ) -> Response:
+        template = self.env.get_template(template_name)
+        html = template.render(
+            user=call.session.user if call else None,
+            csrf=call.session.csrf_token if call else "",
+            flashes=self.take_flashes(call.token) if call else [],
+            current=call.url_path if call else "",
+            **context,
+        )
+        return HTMLResponse(html, status_code=status_code)
+
+    # -- wrapping handlers ----------------------------------------------------------------
+
+    def page(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        """A route that needs a session, and on POST the session's CSRF token."""
+
+        async def endpoint(request: Request) -> Response:
+            token = request.cookies.get(SESSION_COOKIE, "")
+            session = await run_in_threadpool(self.accounts.session, token) if token else None
+            if session is None:
+                if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                    target = request.url.path + (
+                        f"?{request.url.query}" if request.url.query else ""
+                    )
+                    return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+                if request.method == "GET":
+                    return RedirectResponse("/login", 303)
+                return PlainTextResponse("sign in first", 401)
+            form = None
+            if request.method == "POST":
+                if not same_origin(request):
+                    return PlainTextResponse("refused: the request comes from another site", 403)
+                form = await request.form(max_files=0, max_fields=2000)
+                sent = form.get("csrf")
+                sent_token = sent if isinstance(sent, str) else request.headers.get("x-csrf-token")
+                if not tokens_match(sent_token, session.csrf_token):
+                    return PlainTextResponse(
+                        "refused: the form's security token is missing or stale — reload the"
+                        " page and try again",
+                        403,
+                    )
+            call = Call(
+                desk_app=self,
+                session=session,
+                token=token,
+                path=dict(request.path_params),
+                query=request.query_params,
+                form=form,
+                url_path=request.url.path,
+            )
+            try:
+                return await run_in_threadpool(handler, call)
+            except DeskError as exc:
+                if request.method == "POST":
+                    call.flash(f"error: {exc}")
+                    back = safe_next(call.field("back"), request.url.path)
+                    return RedirectResponse(back, 303)
+                return self.render(call, "error.html", 404, message=str(exc))
+
+        return endpoint
+
+
+def _int(value: str | None, name: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise DeskError(f"{name} {value!r} is not a number") from None
+
+
+# -- sign in and out ---------------------------------------------------------------------
+
+
+def _cookie_args(request: Request) -> dict[str, Any]:
+    return {"httponly": True, "samesite": "lax", "secure": is_https(request), "path": "/"}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def login_routes(app: DeskApp) -> list[Route]:
+    settings = app.settings.web
+    window = timedelta(seconds=settings.login_window_seconds)
+
+    def form(request: Request, error: str = "", status: int = 200, name: str = "") -> Response:
+        pre = request.cookies.get(LOGIN_COOKIE) or ""
+        if len(pre) < 32:
+            import secrets
+
+            pre = secrets.token_urlsafe(32)
+        response = app.render(
+            None,
+            "login.html",
+            status,
+            login_token=pre,
+            next=safe_next(request.query_params.get("next")),
+            error=error,
+            name=name,
+        )
+        response.set_cookie(LOGIN_COOKIE, pre, max_age=3600, **_cookie_args(request))
+        return response
+
+    async def login(request: Request) -> Response:
+        if request.method == "GET":
+            token = request.cookies.get(SESSION_COOKIE, "")
+            live = await run_in_threadpool(app.accounts.session, token) if token else None
+            if live is not None:
+                return RedirectResponse(safe_next(request.query_params.get("next")), 303)
+            return form(request)
+        if not same_origin(request):
+            return PlainTextResponse("refused: the request comes from another site", 403)
+        data = await request.form(max_files=0, max_fields=10)
+        sent = data.get("csrf")
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not tokens_match(sent if isinstance(sent, str) else None, expected):
+            return PlainTextResponse(
+                "refused: the sign-in form's security token is missing — reload the page", 403
+            )
+        name = str(data.get("name") or "").strip()
+        password = str(data.get("password") or "")
+        keys = [f"user:{name.lower()}", f"ip:{_client(request)}"]
+        failures = await run_in_threadpool(app.accounts.failures, keys, window)
+        if failures >= settings.login_attempts:
+            logger.warning("sign-in refused: too many failures for %r from %s", name, keys[1][3:])
+            return form(
+                request,
+                "Too many failed sign-ins. Wait a few minutes, then try again.",
+                429,
+                name,
+            )
+        user = await run_in_threadpool(app.accounts.authenticate, name, password)
+        if user is None:
+            await run_in_threadpool(app.accounts.record_failure, keys, window)
+            logger.info("failed sign-in for %r from %s", name, keys[1][3:])
+            return form(request, "Wrong name or password.", 400, name)
+        await run_in_threadpool(app.accounts.clear_failures, keys[:1])
+        lifetime = timedelta(hours=settings.session_hours)
+        token, _ = await run_in_threadpool(app.accounts.start_session, user, lifetime)
+        logger.info("%s signed in", user.name)
+        target = safe_next(str(data.get("next") or ""))
+        response = RedirectResponse(target, 303)
+        response.set_cookie(
+            SESSION_COOKIE, token, max_age=int(lifetime.total_seconds()), **_cookie_args(request)
+        )
+        response.delete_cookie(LOGIN_COOKIE, path="/")
+        return response
+
+    def logout(call: Call) -> Response:
+        app.accounts.end_session(call.token)
+        response = RedirectResponse("/login", 303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    return [
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", app.page(logout), methods=["POST"]),
+    ]
+
+
+# -- the inbox ---------------------------------------------------------------------------
+
+
+def inbox(call: Call) -> Response:
+    app = call.desk_app
+    query = call.query
+    status = query.get("status", ArticleStatus.IN_REVIEW.value)
+    if status not in {s.value for s in ArticleStatus} and status != "all":
+        status = ArticleStatus.IN_REVIEW.value
+    source = query.get("source") or None
+    qa = query.get("qa") if query.get("qa") in QA_FILTERS else None
+    page = max(_int(query.get("page") or "1", "page"), 1)
+    chosen = InboxFilter(
+        status=None if status == "all" else status,
+        source_id=_int(source, "source") if source else None,
+        lang=query.get("lang") or None,
+        qa=qa,
+        search=(query.get("q") or "").strip() or None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    rows, total = app.review.inbox(chosen)
+    counts = app.store.status_counts()
+    params = {k: v for k, v in query.items() if k != "page"}
+    return app.render(
+        call,
+        "inbox.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        params=params,
+        page_link=lambda n: "/?" + urlencode({**params, "page": n}),
+        status=status,
+        statuses=[s.value for s in ArticleStatus],
+        counts=counts,
+        sources=app.store.sources(),
+        languages=app.review.languages(),
+        chosen=chosen,
+        qa_filters=QA_FILTERS,
+        back="/?" + str(query),
+    )
+
+
+def bulk_reject(call: Call) -> Response:
+    ids = [_int(v, "article") for v in call.fields("ids")]
+    if not ids:
+        raise DeskError("no articles ticked — tick the ones to reject")
+    done = call.desk_app.review.reject(ids)
+    call.flash(f"rejected {done} of {len(ids)} articles")
+    return RedirectResponse(safe_next(call.field("back"), "/"), 303)
+
+
+# -- the editor --------------------------------------------------------------------------
+
+
+def _editor_url(article_id: int, anchor: str = "") -> str:
+    return f"/articles/{article_id}" + (f"#{anchor}" if anchor else "")
+
+
+def editor(call: Call) -> Response:
+    app = call.desk_app
+    article_id = _int(call.path["article_id"], "article")
+    view = editing.editor_view(app.desk, article_id)
+    before, after = app.review.neighbours(article_id, view.article.status.value)
+    return app.render(
+        call,
+        "editor.html",
+        view=view,
+        previous_id=before,
+        next_id=after,
+        title_template=view.article.title_template or "",
+        default_template=app.settings.post.title_template,
+        overridden=app.store.qa_overridden(article_id),
+        open_errors=sum(
+            1
+            for f in [*view.article_findings, *(f for b in view.blocks for f in b.findings)]
+            if f.severity == Severity.ERROR and not f.resolved
+        ),
+        Markup=Markup,
+    )
+
+
+def save_block(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    position = _int(call.path["position"], "block")
+    editing.save_block(call.desk_app.desk, article_id, position, call.field("text"))
+    call.flash(f"block {position} saved as your translation")
+    return RedirectResponse(_editor_url(article_id, f"block-{position}"), 303)
+
+
+def retranslate(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    position = _int(call.path["position"], "block")
+    engine = call.field("engine")
+    human_wins = editing.retranslate_block(call.desk_app.desk, article_id, position, engine)
+    note = (
+        "; your own translation of it still wins — pick the engine's below to use it"
+        if human_wins
+        else ""
+    )
+    call.flash(f"block {position} translated again with {engine}{note}")
+    return RedirectResponse(_editor_url(article_id, f"block-{position}"), 303)
+
+
+def glossary_add(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    source, target = call.field("source"), call.field("target")
+    editing.add_glossary_term(call.desk_app.desk, article_id, source, target)
+    call.flash(f"glossary: {' '.join(source.split())} → {' '.join(target.split())}")
+    return RedirectResponse(_editor_url(article_id), 303)
+
+
+def lead(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    positions = [_int(v, "block") for v in call.fields("lead")]
+    editing.set_lead(call.desk_app.desk, article_id, positions)
+    call.flash("lead: " + (", ".join(f"block {p}" for p in sorted(positions)) or "none"))
+    return RedirectResponse(_editor_url(article_id), 303)
+
+
+def meta(call: Call) -> Response:
+    app = call.desk_app
+    article_id = _int(call.path["article_id"], "article")
+    title = call.field("title")
+    if title.strip():
+        current = editing.editor_view(app.desk, article_id).translation
+        if current is None or " ".join(title.split()) != current.title:
+            editing.save_title(app.desk, article_id, title)
+    app.review.set_tags(article_id, call.field("tags").split(","))
+    template = call.field("title_template").strip()
+    if template and "{title}" not in template:
+        raise DeskError("the title template needs {title} — e.g. {author}⚡️{title}")
+    app.review.set_title_template(article_id, template or None)
+    call.flash("title, tags and title template saved")
+    return RedirectResponse(_editor_url(article_id), 303)
+
+
+def _next_in_review(call: Call, article_id: int) -> str:
+    _, after = call.desk_app.review.neighbours(article_id, ArticleStatus.IN_REVIEW.value)
+    before, _ = call.desk_app.review.neighbours(article_id, ArticleStatus.IN_REVIEW.value)
+    following = after or before
+    return _editor_url(following) if following else "/"
+
+
+def approve(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    article = call.desk_app.desk.approve(article_id)
+    call.flash(f"approved {article.id} {article.title or ''}")
+    return RedirectResponse(_next_in_review(call, article_id), 303)
+
+
+def reject(call: Call) -> Response:
+    article_id = _int(call.path["article_id"], "article")
+    if not call.desk_app.review.reject([article_id]):
+        raise DeskError(f"article {article_id} cannot be rejected in its status")
+    call.flash(f"rejected {article_id}")
+    return RedirectResponse(_next_in_review(call, article_id), 303)
+
+
+def publish_now(call: Call) -> Response:
+    app = call.desk_app
+    article_id = _int(call.path["article_id"], "article")
+    with app.publish_lock:
+        article = app.store.article(article_id, with_blocks=False)
+        if article.status != ArticleStatus.APPROVED and article.status != ArticleStatus.PUBLISHED:
+            app.desk.approve(article_id)
+        if call.field("override_qa"):
+            app.store.override_qa(article_id)
+        report = RunReport()
+        reporter = SilentReporter()
+        app.desk.reporter = reporter
+        try:
+            if not app.desk.publish_article(article_id, report):
+                raise DeskError(reporter.errors[-1] if reporter.errors else "held by QA")
+            app.desk.build(report)
+        finally:
+            app.desk.reporter = SilentReporter()
+    for error in reporter.errors:
+        call.flash(f"error: {error}")
+    written = ", ".join(f"{t.target}: {t.written} written" for t in report.targets)
+    call.flash(f"published {article_id}" + (f" ({written})" if written else ""))
+    return RedirectResponse(_editor_url(article_id), 303)
+
+
+def preview(call: Call) -> Response:
+    app = call.desk_app
+    article_id = _int(call.path["article_id"], "article")
+    html = editing.preview_html(app.desk, article_id, f"/articles/{article_id}/preview/")
+    return HTMLResponse(html, headers={"content-security-policy": PREVIEW_POLICY})
+
+
+def preview_file(call: Call) -> Response:
+    if call.path["path"] != "style.css":
+        return PlainTextResponse("only the post itself is previewed", 404)
+    return Response(editing.preview_style(call.desk_app.desk), media_type="text/css")
+
+
+# -- sources -----------------------------------------------------------------------------
+
+
+def sources(call: Call) -> Response:
+    app = call.desk_app
+    from foreigndesk.plugins import engine_specs
+
+    return app.render(
+        call,
+        "sources.html",
+        health=app.store.source_health(),
+        engines=sorted(engine_specs()),
+        editing_id=call.query.get("edit"),
+    )
+
+
+def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
+    from foreigndesk.plugins import engine_specs
+
+    url = call.field("url").strip()
+    lang = call.field("lang").strip().lower()
+    if not url.startswith(("http://", "https://")):
+        raise DeskError(f"source {url!r}: not an http(s) URL — give the feed's or page's address")
+    if not lang.isalpha() or not 2 <= len(lang) <= 3:
+        raise DeskError(f"language {lang!r}: give an ISO 639-1 code such as en or fr")
+    engine = call.field("engine").strip() or None
+    if engine is not None and engine not in engine_specs():
+        raise DeskError(f"engine {engine!r} is not installed")
+    return url, lang, call.field("license").strip() or None, engine
+
+
+def source_add(call: Call) -> Response:
+    url, lang, license, engine = _source_fields(call)
+    source, created = call.desk_app.store.add_source(url, lang, license, engine)
+    call.flash(f"{'added' if created else 'already there:'} source {source.id} {source.url}")
+    return RedirectResponse("/sources", 303)
+
+
+def source_edit(call: Call) -> Response:
+    source_id = _int(call.path["source_id"], "source")
+    url, lang, license, engine = _source_fields(call)
+    title = call.field("title").strip() or None
+    call.desk_app.review.update_source(
+        source_id, url=url, lang=lang, license=license, engine=engine, title=title
+    )
+    call.flash(f"source {source_id} saved")
+    return RedirectResponse("/sources", 303)
+
+
+def source_pause(call: Call) -> Response:
+    source_id = _int(call.path["source_id"], "source")
+    paused = call.field("paused") == "1"
+    source = call.desk_app.store.set_source_paused(source_id, paused)
+    call.flash(f"{'paused' if paused else 'resumed'} source {source.id} {source.url}")
+    return RedirectResponse("/sources", 303)
+
+
+# -- stats -------------------------------------------------------------------------------
+
+
+def _svg(chart: str) -> Markup:
+    """A chart from ``charts``: built from numbers and escaped labels only."""
+    return Markup(chart)  # noqa: S704
+
+
+def stats(call: Call) -> Response:
+    app = call.desk_app
+    figures = app.review.stats()
+    budgets = app.settings.translate.budget
+    prices = app.settings.web.prices
+    engines = sorted({engine for _, engine, _, _ in figures.usage})
+    usage_charts = []
+    for engine in engines:
+        months = [(m, float(units)) for m, e, _, units in figures.usage if e == engine]
+        usage_charts.append(
+            (
+                engine,
+                _svg(
+                    charts.columns(
+                        months,
+                        f"{engine}: units billed per month",
+                        limit=float(budgets[engine]) if engine in budgets else None,
+                    )
+                ),
+                _svg(
+                    charts.columns(
+                        [(m, units * prices[engine] / 1_000_000) for m, units in months],
+                        f"{engine}: cost per month",
+                        limit=budgets[engine] * prices[engine] / 1_000_000
+                        if engine in budgets
+                        else None,
+                    )
+                )
+                if engine in prices
+                else None,
+            )
+        )
+    per_day = [(d.strftime("%m-%d"), float(n)) for d, n in figures.per_day]
+    return app.render(
+        call,
+        "stats.html",
+        per_source=_svg(
+            charts.horizontal_bars(
+                [(s, float(n)) for s, n in figures.per_source], "articles per source"
+            )
+        ),
+        per_day=_svg(charts.columns(per_day, "articles per day", every=5)),
+        usage=usage_charts,
+        findings=_svg(
+            charts.horizontal_bars(
+                [(f"{c} ({s})", float(n)) for c, s, n in figures.findings], "open QA findings"
+            )
+        ),
+    )
+
+
+def create_app(settings: Settings, store: Store) -> Starlette:
+    """The review desk over ``store``."""
+    desk_app = DeskApp(settings, store)
+    page = desk_app.page
+    static = StaticFiles(directory=str(files("foreigndesk.web") / "static"))
+    routes = [
+        *login_routes(desk_app),
+        Route("/", page(inbox)),
+        Route("/articles/reject", page(bulk_reject), methods=["POST"]),
+        Route("/articles/{article_id:int}", page(editor)),
+        Route(
+            "/articles/{article_id:int}/blocks/{position:int}", page(save_block), methods=["POST"]
+        ),
+        Route(
+            "/articles/{article_id:int}/blocks/{position:int}/retranslate",
+            page(retranslate),
+            methods=["POST"],
+        ),
+        Route("/articles/{article_id:int}/glossary", page(glossary_add), methods=["POST"]),
+        Route("/articles/{article_id:int}/lead", page(lead), methods=["POST"]),
+        Route("/articles/{article_id:int}/meta", page(meta), methods=["POST"]),
+        Route("/articles/{article_id:int}/approve", page(approve), methods=["POST"]),
+        Route("/articles/{article_id:int}/reject", page(reject), methods=["POST"]),
+        Route("/articles/{article_id:int}/publish", page(publish_now), methods=["POST"]),
+        Route("/articles/{article_id:int}/preview", page(preview)),
+        Route("/articles/{article_id:int}/preview/{path:path}", page(preview_file)),
+        Route("/sources", page(sources)),
+        Route("/sources/add", page(source_add), methods=["POST"]),
+        Route("/sources/{source_id:int}", page(source_edit), methods=["POST"]),
+        Route("/sources/{source_id:int}/pause", page(source_pause), methods=["POST"]),
+        Route("/stats", page(stats)),
+        Mount("/static", static, name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.desk = desk_app
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+__all__ = ["DeskApp", "create_app"]

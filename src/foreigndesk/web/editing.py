@@ -1,0 +1,304 @@
+"""What an editor does to an article, over the pipeline's Desk: each function is one
+action of the editor page, synchronous, run off the event loop by the web app."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from html import escape, unescape
+from importlib.resources import files
+
+from foreigndesk.errors import DeskError
+from foreigndesk.models import (
+    TRANSLATABLE_KINDS,
+    Article,
+    ArticleStatus,
+    Block,
+    BlockKind,
+    Finding,
+    MemoryEntry,
+    Post,
+    Translation,
+)
+from foreigndesk.pipeline import Desk
+from foreigndesk.plugins import engine_specs
+from foreigndesk.publish.sanitize import clean_inline
+from foreigndesk.publish.site import render_post_html
+from foreigndesk.store.tables import utcnow
+from foreigndesk.translate import Translator, source_hash
+from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
+
+
+def segment_of(block: Block) -> str | None:
+    """The text of a block that goes through translation, as the memory keys it."""
+    if block.kind in TRANSLATABLE_KINDS:
+        return block.html or None
+    if block.kind == BlockKind.IMAGE and block.caption:
+        return escape(block.caption, quote=False)
+    return None
+
+
+@dataclass(frozen=True)
+class BlockView:
+    position: int
+    block: Block
+    original_html: str
+    translated_html: str | None
+    #: What the edit box holds: the translation's inline HTML, or a caption's plain text.
+    editable: str | None
+    human: bool
+    findings: tuple[Finding, ...]
+    #: (engine, text) of every stored machine translation of the block's text.
+    alternatives: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class EditorView:
+    article: Article
+    translation: Translation | None
+    blocks: tuple[BlockView, ...]
+    article_findings: tuple[Finding, ...]
+    title_human: bool
+    lead: tuple[int, ...]
+    glossary: tuple[tuple[str, str], ...]
+    engines: tuple[str, ...]
+
+
+def _translation(desk: Desk, article: Article) -> Translation | None:
+    try:
+        return desk.translation(article)
+    except DeskError:
+        return None
+
+
+def editor_view(desk: Desk, article_id: int) -> EditorView:
+    article = desk.store.article(article_id)
+    translation = _translation(desk, article)
+    findings = desk.store.findings(article_id)
+    glossary = desk.glossary(article)
+    segments = [segment_of(b) for b in article.blocks]
+    title_segment = escape(article.title or "", quote=False)
+    by_hash: dict[str, list[MemoryEntry]] = {}
+    if translation is not None:
+        hashes = [source_hash(s) for s in [*segments, title_segment] if s]
+        for entry in desk.store.memory_candidates(
+            hashes, glossary.source_lang, translation.target_lang
+        ):
+            by_hash.setdefault(entry.source_hash, []).append(entry)
+
+    def entries(segment: str | None) -> list[MemoryEntry]:
+        return by_hash.get(source_hash(segment), []) if segment else []
+
+    views = []
+    for position, block in enumerate(article.blocks):
+        item = translation.blocks[position] if translation else None
+        segment = segments[position]
+        known = entries(segment)
+        if block.kind == BlockKind.IMAGE:
+            original = clean_inline(escape(block.caption or block.alt or "", quote=False))
+            translated = escape(item.caption, quote=False) if item and item.caption else None
+            editable = item.caption if item and block.caption else None
+        else:
+            original = clean_inline(block.html)
+            translated = clean_inline(item.html) if item and item.html is not None else None
+            editable = item.html if item and segment else None
+        views.append(
+            BlockView(
+                position=position,
+                block=block,
+                original_html=original,
+                translated_html=translated,
+                editable=editable,
+                human=any(e.origin == HUMAN for e in known),
+                findings=tuple(f for f in findings if f.position == position),
+                alternatives=tuple(
+                    (e.engine, e.target_text)
+                    for e in sorted(known, key=lambda e: e.engine)
+                    if e.origin != HUMAN
+                ),
+            )
+        )
+    lead = article.lead if article.lead is not None else ()
+    return EditorView(
+        article=article,
+        translation=translation,
+        blocks=tuple(views),
+        article_findings=tuple(f for f in findings if f.position is None),
+        title_human=any(e.origin == HUMAN for e in entries(title_segment)),
+        lead=lead,
+        glossary=tuple(desk.store.glossary_terms(glossary.source_lang, glossary.target_lang)),
+        engines=tuple(sorted(engine_specs())),
+    )
+
+
+def _recheck(desk: Desk, article_id: int) -> None:
+    if desk.store.article(article_id, with_blocks=False).status in _TRANSLATED:
+        desk.check_quality(article_id)
+
+
+_TRANSLATED = {
+    ArticleStatus.TRANSLATED,
+    ArticleStatus.IN_REVIEW,
+    ArticleStatus.APPROVED,
+    ArticleStatus.PUBLISHED,
+    ArticleStatus.REJECTED,
+}
+
+
+def _pair(desk: Desk, article: Article) -> tuple[str, str]:
+    _, target = desk.store.translation_target(article.id)
+    return desk.glossary(article).source_lang, target
+
+
+def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
+    """An editor's translation of one block, kept as a human entry of the memory: it wins
+    over every engine's, here and in every article with the same text."""
+    article = desk.store.article(article_id)
+    if not 0 <= position < len(article.blocks):
+        raise DeskError(f"article {article_id} has no block {position}")
+    block = article.blocks[position]
+    segment = segment_of(block)
+    if segment is None:
+        raise DeskError(f"block {position} is a {block.kind.value}; it has nothing to translate")
+    text = text.strip()
+    if not text:
+        raise DeskError(f"block {position}: the translation is empty — write one, or leave it")
+    value = escape(unescape(text), quote=False) if block.kind == BlockKind.IMAGE else text
+    value = clean_inline(value)
+    source, target = _pair(desk, article)
+    desk.store.save_memory([human_entry(segment, value, source, target)], replace=True)
+    _recheck(desk, article_id)
+
+
+def save_title(desk: Desk, article_id: int, title: str) -> None:
+    """The translated title, as a human entry for the original title."""
+    article = desk.store.article(article_id, with_blocks=False)
+    title = " ".join(title.split())
+    if not title:
+        raise DeskError("the title is empty — write one")
+    if not article.title:
+        raise DeskError(f"article {article_id} has no original title to translate")
+    source, target = _pair(desk, article)
+    entry = human_entry(
+        escape(article.title, quote=False), escape(title, quote=False), source, target
+    )
+    desk.store.save_memory([entry], replace=True)
+
+
+def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: str) -> bool:
+    """Translate one block again with ``engine_name``; its translation becomes the one the
+    article shows (unless an editor's own stands). True when an editor's translation still
+    wins over the new one."""
+    from foreigndesk.store.review import Review
+
+    article = desk.store.article(article_id)
+    if not 0 <= position < len(article.blocks):
+        raise DeskError(f"article {article_id} has no block {position}")
+    segment = segment_of(article.blocks[position])
+    if segment is None:
+        raise DeskError(f"block {position} has nothing to translate")
+    specs = engine_specs()
+    if engine_name not in specs:
+        raise DeskError(
+            f"engine {engine_name!r} is not installed — choose one of {', '.join(sorted(specs))}"
+        )
+    source, target = _pair(desk, article)
+    glossary = desk.glossary(article)
+    engine = specs[engine_name].create(desk.settings)
+    budget = desk.settings.translate.budget.get(engine_name)
+    if budget is not None:
+        used = desk.store.engine_usage(utcnow().strftime("%Y-%m")).get(engine_name, (0, 0))[1]
+        left: int | None = max(budget - used, 0)
+    else:
+        left = None
+
+    async def translate() -> tuple[str | None, str | None, tuple[str, ...], int, int]:
+        try:
+            translator = Translator([engine], budget_left=lambda _name: left)
+            run = await translator.translate([segment], source, target, glossary)
+        finally:
+            await engine.aclose()
+        result = run.results[segment]
+        usage = run.usage.get(engine_name)
+        calls, billed = (usage.calls, usage.billed) if usage else (0, 0)
+        return result.text, result.error, result.flags, calls, billed
+
+    text, error, flags, calls, billed = asyncio.run(translate())
+    if text is None:
+        raise DeskError(f"block {position} not translated by {engine_name}: {error}")
+    entry = machine_entry(
+        segment, text, source, target, engine_name, glossary.version_for(segment), flags
+    )
+    engines, _ = desk.store.translation_target(article_id)
+    desk.store.save_translation(
+        article_id,
+        [entry],
+        usage={engine_name: (calls, billed, engine.billing_unit)},
+        engine=engines,
+        target_lang=target,
+        next_status=None,
+    )
+    desk.store.save_memory([entry], replace=True)
+    Review(desk.store).prefer_engine(article_id, engine_name)
+    _recheck(desk, article_id)
+    known = desk.store.memory_candidates([source_hash(segment)], source, target)
+    return any(e.origin == HUMAN for e in known)
+
+
+def add_glossary_term(desk: Desk, article_id: int, source_term: str, target_term: str) -> None:
+    article = desk.store.article(article_id, with_blocks=False)
+    source_term, target_term = " ".join(source_term.split()), " ".join(target_term.split())
+    if not source_term or not target_term:
+        raise DeskError("a glossary term needs both the original and its translation")
+    if len(source_term) > 512 or len(target_term) > 512:
+        raise DeskError("a glossary term is at most 512 characters — select less text")
+    glossary = desk.glossary(article)
+    desk.store.add_glossary_terms(
+        glossary.source_lang, glossary.target_lang, [(source_term, target_term)]
+    )
+    _recheck(desk, article_id)
+
+
+def set_lead(desk: Desk, article_id: int, positions: list[int]) -> None:
+    article = desk.store.article(article_id)
+    wrong = [p for p in positions if not 0 <= p < len(article.blocks)]
+    if wrong:
+        raise DeskError(f"article {article_id} has no block {wrong[0]}")
+    desk.store.set_lead(article_id, sorted(set(positions)))
+
+
+def compose_preview(desk: Desk, article_id: int) -> Post:
+    article = desk.store.article(article_id)
+    if _translation(desk, article) is None:
+        raise DeskError(f"article {article_id} is not translated yet — nothing to preview")
+    return desk.compose(article)
+
+
+def preview_html(desk: Desk, article_id: int, root: str) -> str:
+    """The article's post page exactly as the static site will show it, rendered by the
+    site's own templates; ``root`` is where its links to the site's files start."""
+    return render_post_html(compose_preview(desk, article_id), desk.settings, root=root)
+
+
+def preview_style(desk: Desk) -> bytes:
+    """The site's stylesheet: the theme override's, else the default theme's."""
+    folder = desk.settings.publish.site.templates_dir
+    if folder and (desk.settings.root / folder / "style.css").is_file():
+        return (desk.settings.root / folder / "style.css").read_bytes()
+    return (files("foreigndesk.publish.site") / "static" / "style.css").read_bytes()
+
+
+__all__ = [
+    "BlockView",
+    "EditorView",
+    "add_glossary_term",
+    "compose_preview",
+    "editor_view",
+    "preview_html",
+    "preview_style",
+    "retranslate_block",
+    "save_block",
+    "save_title",
+    "segment_of",
+    "set_lead",
+]

@@ -1,0 +1,275 @@
+"""Signing in and the desk's defences, in-process: sessions, CSRF, redirects, throttling,
+cookies and logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from sqlalchemy import select
+from starlette.routing import Route
+
+from foreigndesk.models import ArticleStatus
+from foreigndesk.store.accounts import Accounts
+from foreigndesk.store.tables import SessionRow
+from foreigndesk.web.security import SESSION_COOKIE, safe_next
+from tests.desk.conftest import (
+    EDITOR,
+    PASSWORD,
+    DeskWorld,
+    TestClient,
+    csrf_of,
+    make_client,
+    sign_in,
+)
+
+RIGHT = "the right password"
+
+
+def concrete(path: str, world: DeskWorld) -> str:
+    """A route's path with real ids in it."""
+    source_id = world.store.sources()[0].id
+    return (
+        path.replace("{article_id:int}", str(world.articles["bread-oven"]))
+        .replace("{position:int}", "0")
+        .replace("{source_id:int}", str(source_id))
+        .replace("{path:path}", "style.css")
+    )
+
+
+def desk_routes(world: DeskWorld) -> list[tuple[str, str]]:
+    found = []
+    for route in world.app.routes:
+        if isinstance(route, Route) and route.path != "/login":
+            for method in sorted(route.methods or ()):
+                if method != "HEAD":
+                    found.append((method, concrete(route.path, world)))
+    return found
+
+
+def test_every_page_but_login_needs_a_session(world: DeskWorld, client: TestClient) -> None:
+    routes = desk_routes(world)
+    assert ("GET", "/") in routes and ("POST", "/logout") in routes
+    assert len(routes) >= 18
+    for method, path in routes:
+        answer = client.request(
+            method, path, headers={"accept": "text/html"}, follow_redirects=False
+        )
+        assert answer.status_code in (303, 401), (method, path, answer.status_code)
+        if answer.status_code == 303:
+            assert answer.headers["location"].startswith("/login"), path
+    assert client.get("/login").status_code == 200
+
+
+def test_a_page_asked_for_without_a_session_comes_back_after_signing_in(
+    world: DeskWorld, client: TestClient
+) -> None:
+    article = world.articles["harbour-tides"]
+    answer = client.get(
+        f"/articles/{article}?x=1", headers={"accept": "text/html"}, follow_redirects=False
+    )
+    assert answer.headers["location"] == f"/login?next=%2Farticles%2F{article}%3Fx%3D1"
+    login = client.get(answer.headers["location"])
+    assert f'name="next" value="/articles/{article}?x=1"' in login.text
+    signed = client.post(
+        "/login",
+        data={
+            "csrf": csrf_of(login.text),
+            "name": EDITOR,
+            "password": PASSWORD,
+            "next": f"/articles/{article}?x=1",
+        },
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == f"/articles/{article}?x=1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "//evil.example/path",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x",
+        "/\tevil",
+        "evil.example",
+        "",
+    ],
+)
+def test_next_never_leaves_the_site(target: str) -> None:
+    assert safe_next(target) == "/" or safe_next(target).startswith("/%")
+
+
+def test_next_keeps_paths_on_the_site() -> None:
+    assert safe_next("/articles/3?status=in_review#block-2") == (
+        "/articles/3?status=in_review#block-2"
+    )
+
+
+def test_signing_in_with_next_to_another_site_stays_on_the_site(
+    world: DeskWorld, client: TestClient
+) -> None:
+    login = client.get("/login?next=//evil.example")
+    assert 'name="next" value="/"' in login.text
+    answer = client.post(
+        "/login",
+        data={
+            "csrf": csrf_of(login.text),
+            "name": EDITOR,
+            "password": PASSWORD,
+            "next": "//evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/"
+    again = client.get("/login?next=//evil.example", follow_redirects=False)
+    assert again.headers["location"] == "/"
+
+
+def test_a_post_without_the_token_is_refused(world: DeskWorld, signed_in: TestClient) -> None:
+    article = world.articles["harbour-tides"]
+    answer = signed_in.post(f"/articles/{article}/approve", follow_redirects=False)
+    assert answer.status_code == 403
+    wrong = signed_in.post(
+        f"/articles/{article}/approve", data={"csrf": "guessed"}, follow_redirects=False
+    )
+    assert wrong.status_code == 403
+    assert world.store.article(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+
+
+def test_a_post_from_another_site_is_refused_even_with_the_token(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    article = world.articles["harbour-tides"]
+    token = csrf_of(signed_in.get("/").text)
+    for headers in (
+        {"origin": "http://evil.example"},
+        {"sec-fetch-site": "cross-site"},
+        {"origin": "null"},
+    ):
+        answer = signed_in.post(
+            f"/articles/{article}/approve",
+            data={"csrf": token},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert answer.status_code == 403, headers
+    assert world.store.article(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+
+
+def test_the_sign_in_form_needs_its_own_token(world: DeskWorld, client: TestClient) -> None:
+    answer = client.post(
+        "/login", data={"name": EDITOR, "password": PASSWORD}, follow_redirects=False
+    )
+    assert answer.status_code == 403
+    assert SESSION_COOKIE not in answer.cookies
+
+
+def test_session_cookie_flags(world: DeskWorld) -> None:
+    with make_client(world, "192.0.2.10") as plain:
+        answer = plain.post(
+            "/login",
+            data={"csrf": csrf_of(plain.get("/login").text), "name": EDITOR, "password": PASSWORD},
+            follow_redirects=False,
+        )
+        cookie = next(
+            v for k, v in answer.headers.multi_items() if k == "set-cookie" and SESSION_COOKIE in v
+        )
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    with make_client(world, "192.0.2.11", "https://desk.example") as secure:
+        answer = secure.post(
+            "/login",
+            data={"csrf": csrf_of(secure.get("/login").text), "name": EDITOR, "password": PASSWORD},
+            follow_redirects=False,
+        )
+        cookie = next(
+            v for k, v in answer.headers.multi_items() if k == "set-cookie" and SESSION_COOKIE in v
+        )
+        assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_pages_carry_a_content_security_policy(signed_in: TestClient) -> None:
+    page = signed_in.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_store_keeps_no_session_token(world: DeskWorld, signed_in: TestClient) -> None:
+    token = signed_in.cookies[SESSION_COOKIE]
+    with world.store.transaction() as session:
+        stored = list(session.scalars(select(SessionRow.token_hash)))
+    assert stored and token not in stored
+
+
+def test_signing_out_ends_the_session(world: DeskWorld, signed_in: TestClient) -> None:
+    token = signed_in.cookies[SESSION_COOKIE]
+    answer = signed_in.post("/logout", data={"csrf": csrf_of(signed_in.get("/").text)})
+    assert answer.url.path == "/login"
+    with make_client(world) as other:
+        other.cookies.set(SESSION_COOKIE, token)
+        assert other.get("/", follow_redirects=False).status_code == 303
+
+
+def test_sign_in_is_throttled_after_failures(world: DeskWorld) -> None:
+    Accounts(world.store).add_user("throttled", RIGHT)
+    with make_client(world, "192.0.2.77") as client:
+        for _ in range(3):
+            page = client.get("/login")
+            wrong = client.post(
+                "/login",
+                data={"csrf": csrf_of(page.text), "name": "throttled", "password": "wrong one"},
+            )
+            assert wrong.status_code == 400
+            assert "Wrong name or password" in wrong.text
+        page = client.get("/login")
+        refused = client.post(
+            "/login",
+            data={
+                "csrf": csrf_of(page.text),
+                "name": "throttled",
+                "password": "the right password",
+            },
+            follow_redirects=False,
+        )
+        assert refused.status_code == 429
+        assert SESSION_COOKIE not in refused.cookies
+    # Another address is held back too: the user name counts its failures on its own.
+    with make_client(world, "192.0.2.78") as elsewhere:
+        page = elsewhere.get("/login")
+        refused = elsewhere.post(
+            "/login",
+            data={
+                "csrf": csrf_of(page.text),
+                "name": "throttled",
+                "password": "the right password",
+            },
+            follow_redirects=False,
+        )
+        assert refused.status_code == 429
+    # And an editor signing in from a fresh address is not.
+    with make_client(world, "192.0.2.79") as fine:
+        sign_in(fine)
+
+
+def test_no_password_or_token_reaches_the_logs(
+    world: DeskWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with make_client(world, "192.0.2.90") as client:
+        page = client.get("/login")
+        client.post(
+            "/login", data={"csrf": csrf_of(page.text), "name": EDITOR, "password": "not it at all"}
+        )
+        sign_in(client)
+        token = client.cookies[SESSION_COOKIE]
+        csrf = csrf_of(client.get("/").text)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "signed in" in logged
+    for secret in (PASSWORD, "not it at all", token, csrf):
+        assert secret not in logged
+    assert not re.search(r"argon2", logged)
