@@ -17,7 +17,10 @@ from foreigndesk.store import Store
 
 HUGO = shutil.which("hugo")
 LAYOUTS = {
-    "_default/baseof.html": '<!doctype html><html><head><meta charset="utf-8"></head><body>{{ block "main" . }}{{ end }}</body></html>',
+    "_default/baseof.html": (
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        '<body>{{ block "main" . }}{{ end }}</body></html>'
+    ),
     "_default/single.html": (
         '{{ define "main" }}<article><h1>{{ .Title }}</h1>'
         '<p class="meta"><a class="original" href="{{ .Params.original_url }}">'

@@ -15,7 +15,7 @@ from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
 from foreigndesk.publish.site import build_site, render_post_html
-from tests.publish.conftest import make_article, make_post
+from tests.publish.conftest import make_article, make_post, make_translation
 
 
 def with_site(settings: Settings, **options: object) -> Settings:
@@ -185,3 +185,30 @@ def test_a_users_templates_override_the_theme_by_name(
 def test_render_post_html_is_the_page_for_a_preview(settings: Settings, many: list[Post]) -> None:
     page = render_post_html(many[0], settings)
     assert page.startswith("<!doctype html>") and many[0].title in page
+
+
+def test_local_images_are_copied_once_and_svg_never(settings: Settings) -> None:
+    from foreigndesk.models import Block, BlockKind
+    from foreigndesk.sample import serve_directory
+
+    data = Path(__file__).parent / "data" / "images"
+    with serve_directory(data) as url:
+        blocks = (
+            Block(BlockKind.PARAGRAPH, html="Uno."),
+            Block(BlockKind.IMAGE, src=f"{url}quay.png", alt="Quay", credit="Image: Ola"),
+            Block(BlockKind.IMAGE, src=f"{url}chart.svg", alt="Chart"),
+            Block(BlockKind.PARAGRAPH, html="Dos."),
+        )
+        article = make_article(1, blocks=blocks)
+        translation = make_translation(article, ("Uno.", "Muelle", "Gráfico", "Dos."))
+        post = make_post(article, settings, translation)
+        local = with_site(settings, local_images=True)
+        build_site([post], local)
+        copies = list((local.output_dir / "images").iterdir())
+        assert [p.suffix for p in copies] == [".png"]
+        assert copies[0].read_bytes() == (data / "quay.png").read_bytes()
+        page = html.fromstring((local.output_dir / "posts" / post.slug / "index.html").read_bytes())
+        srcs = page.xpath("//div[@class='post-body']//img/@src")
+        assert srcs == [f"/images/{copies[0].name}", f"{url}chart.svg"]
+    # Served no longer: the copy is kept and nothing is fetched again.
+    assert build_site([post], local).written == 0

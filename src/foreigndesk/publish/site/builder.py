@@ -238,6 +238,10 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     ):
         old = {}  # another folder's manifest, or an emptied folder: build everything
     build = _Build(settings, folder, old)
+    if settings.publish.site.local_images:
+        from foreigndesk.publish.site.images import localize
+
+        posts = localize(posts, settings, folder)
     ordered = sorted(posts, key=lambda p: (p.published or date.min, p.article_id), reverse=True)
     labels = build.context["labels"]
 
