@@ -495,6 +495,11 @@ def measure_full_run(root: Path, feed_url: str, count: int) -> FullRun:
     with stage_on_raise("desk.run()", reporter):
         report = desk.run()
     end = time.perf_counter()
+    # An article QA holds back went through every stage; the desk keeps it approved, by
+    # design, until an editor fixes or overrides it. Held ones are counted, and shown.
+    held = [message for _, message in reporter.errors if "open QA error" in message]
+    reporter.errors = [(s, m) for s, m in reporter.errors if "open QA error" not in m]
+    counts = status_counts(desk.store)
     actual = {
         "new_articles": report.new_articles,
         "fetched": report.fetched,
@@ -502,12 +507,16 @@ def measure_full_run(root: Path, feed_url: str, count: int) -> FullRun:
         "duplicates": report.duplicates,
         "translated": report.translated,
         "approved": report.approved,
-        "published": report.published,
+        "published + held by QA": report.published + report.held_by_qa,
         "failed": report.failed,
-        "posts in the store": len(desk.store.posts()),
-        "articles in status published": status_counts(desk.store)["published"],
+        "posts in the store + held by QA": len(desk.store.posts()) + len(held),
+        "articles published + held by QA": counts["published"] + counts["approved"],
     }
     check(desk, reporter, "desk.run()", actual, count)
+    if len(held) != report.held_by_qa or counts["approved"] != report.held_by_qa:
+        raise SystemExit(f"desk.run(): {report.held_by_qa} held by QA, but {counts}")
+    for message in held:
+        print(f"held by QA: {message}")
     if [t.target for t in report.targets] != list(desk.settings.publish.targets):
         raise SystemExit(f"desk.run(): publish targets reported {report.targets}")
     desk.store.close()
@@ -578,6 +587,7 @@ def main() -> None:
                 "trafilatura_per_s": round(trafilatura_rate, 2),
                 "ratio": round(full.per_second / trafilatura_rate, 3),
                 "ratio_no_translation": round(extract_rate / trafilatura_rate, 3),
+                "held_by_qa": full.report.held_by_qa,
             }
         )
     )
