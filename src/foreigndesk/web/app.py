@@ -9,6 +9,7 @@ runs in a thread, off the event loop. Nothing here logs a password, a token or a
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -209,16 +210,24 @@ class DeskApp:
             except DeskError as exc:
                 if request.method == "POST":
                     call.flash(f"error: {exc}")
-                    back = safe_next(call.field("back"), request.url.path)
+                    back = safe_next(call.field("back"), _page_of(request.url.path))
                     return RedirectResponse(back, 303)
                 return self.render(call, "error.html", 404, message=str(exc))
 
         return endpoint
 
 
-def _int(value: str | None, name: str) -> int:
+def _page_of(action: str) -> str:
+    """The page a form posting to ``action`` is on: where an error sends the editor back."""
+    found = re.match(r"/(articles/\d+|sources)(/|$)", action)
+    return f"/{found.group(1)}" if found else "/"
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, int):
+        return value
     try:
-        return int(value or "")
+        return int(str(value))
     except ValueError:
         raise DeskError(f"{name} {value!r} is not a number") from None
 
