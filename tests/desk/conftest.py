@@ -51,9 +51,20 @@ class DeskWorld:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, sample_url: str) -> Iterator[DeskWorld]:
+def desk_sections() -> dict[str, dict[str, object]]:
+    """desk.toml sections for the module's desk; a test module may override it."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+    sample_url: str,
+    desk_sections: dict[str, dict[str, object]],
+) -> Iterator[DeskWorld]:
     folder = tmp_path_factory.mktemp("desk")
-    config = write_config(folder, web={"login_attempts": 3})
+    sections = {"web": {"login_attempts": 3}, **desk_sections}
+    config = write_config(folder, **sections)
     settings = load_settings(config)
     store = Store.open(settings.database_url)
     desk = Desk(settings, store)
