@@ -36,7 +36,7 @@ from foreigndesk.publish.hugo import export
 from foreigndesk.publish.site import build_site
 
 PARAGRAPH = (
-    "Las mareas suben dos veces al día en el <a href=\"https://port.test/wall\">muelle</a>, "
+    'Las mareas suben dos veces al día en el <a href="https://port.test/wall">muelle</a>, '
     "y los ingenieros miden el nivel del agua cada hora para planificar el <em>siglo</em>, "
     "no la temporada. Las ciudades que planifican pronto gastan menos dinero."
 )

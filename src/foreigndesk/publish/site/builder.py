@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ FEED_FILE = "atom.xml"
 #: Bumped when the builder itself changes what it writes.
 BUILDER_VERSION = "2"
 ARCHIVE_KINDS = ("tags", "sources", "authors", "months")
+_SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def _templates_dir(settings: Settings) -> Path | None:
@@ -132,11 +134,12 @@ def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
     for post in ordered:
         for tag in dict.fromkeys(post.tags):
             groups["tags"][tag].append(post)
-        groups["sources"][post.attribution.site_name or domain(post.attribution.url)].append(post)
+        source = post.attribution.site_name or domain(post.attribution.url)
+        groups["sources"][source].append(post)
         for author in dict.fromkeys(post.attribution.authors):
             groups["authors"][author].append(post)
         if post.published:
-            groups["months"][post.published.strftime("%Y-%m")].append(post)
+            groups["months"][f"{post.published.year:04d}-{post.published.month:02d}"].append(post)
     result: dict[str, list[Archive]] = {}
     for kind, named in groups.items():
         listed: list[Archive] = []
@@ -157,6 +160,8 @@ class _Build:
         self.folder = folder
         self.old = manifest
         self.new: dict[str, str] = {}
+        #: Each post's content hash, by the post's identity (computed once per build).
+        self.hashes: dict[int, str] = {}
         self.env = environment(settings)
         self.theme = _theme_key(settings, self.env)
         lang = settings.desk.target_lang
@@ -200,7 +205,7 @@ class _Build:
             root = "../" * (depth + (0 if number == 1 else 2))
             self.page(
                 relative,
-                [title, str(number), str(pages), *(digest_of(p) for p in shown)],
+                [title, str(number), str(pages), *(self.hashes[id(p)] for p in shown)],
                 lambda shown=shown, number=number, root=root: self.render(
                     template,
                     root,
@@ -234,7 +239,7 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     if (
         not isinstance(old, dict)
         or old.pop("\x00root", None) != str(folder.root)
-        or not any(folder.root.iterdir())
+        or folder.empty_at_start
     ):
         old = {}  # another folder's manifest, or an emptied folder: build everything
     build = _Build(settings, folder, old)
@@ -245,26 +250,39 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     ordered = sorted(posts, key=lambda p: (p.published or date.min, p.article_id), reverse=True)
     labels = build.context["labels"]
 
+    hashes = [digest_of(post) for post in ordered]
+    build.hashes = {id(post): hashed for post, hashed in zip(ordered, hashes, strict=True)}
+    theme, old_keys, new_keys = build.theme[:16], build.old, build.new
     for index, post in enumerate(ordered):
         newer = ordered[index - 1] if index > 0 else None
         older = ordered[index + 1] if index + 1 < len(ordered) else None
-        neighbours = [f"{p.slug}\x1f{p.title}" if p else "" for p in (newer, older)]
         base = post_path(post)
-        check_relative(base + "index.html")
-        hashed = digest_of(post)
-        build.page(
-            base + "index.html",
-            [hashed, *neighbours],
-            lambda post=post, newer=newer, older=older: build.render(
-                "post.html", "../../", post=post, newer=newer, older=older
-            ),
+        if not _SAFE_SLUG.fullmatch(post.slug):
+            check_relative(base + "index.html")
+        hashed = hashes[index]
+        # A post page shows the post and its neighbours' titles and slugs, all of which
+        # their content hashes cover: the key is the hashes side by side, not re-hashed.
+        key = (
+            f"{theme}{hashed}{hashes[index - 1] if newer else ''}:"
+            f"{hashes[index + 1] if older else ''}"
         )
-        if post.pairs:
-            build.page(
-                base + "bilingual.html",
-                [hashed],
-                lambda post=post: build.render("bilingual.html", "../../", post=post),
+        relative = base + "index.html"
+        new_keys[relative] = key
+        if old_keys.get(relative) == key:
+            folder.keep(relative)
+        else:
+            folder.write(
+                relative,
+                build.render("post.html", "../../", post=post, newer=newer, older=older),
             )
+        if post.pairs:
+            relative = base + "bilingual.html"
+            key = f"{theme}{hashed}"
+            new_keys[relative] = key
+            if old_keys.get(relative) == key:
+                folder.keep(relative)
+            else:
+                folder.write(relative, build.render("bilingual.html", "../../", post=post))
 
     build.listing("", settings.site.title, ordered)
     groups = archives(ordered)
@@ -307,7 +325,7 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     folder.remove(stale)
     if build.new != build.old:
         recorded = {"\x00root": str(folder.root), **build.new}
-        manifest_file.write_text(json.dumps(recorded, sort_keys=True), encoding="utf-8")
+        manifest_file.write_text(json.dumps(recorded), encoding="utf-8")
     return PublishReport(
         target="site", written=folder.written, unchanged=folder.unchanged, location=str(root)
     )

@@ -47,6 +47,9 @@ class OutputFolder:
         #: Every path written or confirmed in this run, relative to the root.
         self.paths: set[str] = set()
         self._made: set[str] = set()
+        #: Nothing was there when the run began: a file not yet written is new, and is
+        #: written without first being read (half the system calls of a full build).
+        self.empty_at_start = not any(os.scandir(self.root))
 
     def path(self, relative: str) -> Path:
         return self.root / check_relative(relative)
@@ -63,15 +66,18 @@ class OutputFolder:
         """Write when the bytes differ from what is there; True when something was written."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.path(relative)
+        existed = False
+        if not (self.empty_at_start and relative not in self.paths):
+            try:
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        self.paths.add(relative)
+                        self.unchanged += 1
+                        return False
+                existed = True
+            except FileNotFoundError:
+                pass
         self.paths.add(relative)
-        try:
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    self.unchanged += 1
-                    return False
-            existed = True
-        except FileNotFoundError:
-            existed = False
         parent = relative.rpartition("/")[0]
         if parent and parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,9 +88,15 @@ class OutputFolder:
                 handle.write(data)
             os.replace(temporary, path)
         else:
-            # A new file: nobody can be reading it yet, so it is written in place.
-            with open(path, "wb") as handle:
-                handle.write(data)
+            # A new file: nobody can be reading it yet, so it is written in place (with
+            # the bare system calls: this is most of a full build's time).
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
         self.written += 1
         return True
 
