@@ -1097,5 +1097,128 @@ def desk_command(
         store.close()
 
 
+def _read_password(confirm: bool) -> str:
+    """The password from the terminal (asked twice), or the first line of standard input."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = str(typer.prompt("Password", hide_input=True))
+    if confirm and password != str(typer.prompt("Password again", hide_input=True)):
+        raise DeskError("the two passwords differ — try again")
+    return password
+
+
+@user_app.command("add")
+@_one_line_errors
+def user_add(
+    name: Annotated[str, typer.Argument(help="The editor's sign-in name.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Add an editor; the password is asked for, or read from standard input."""
+    from foreigndesk.store.accounts import Accounts, check_user_name
+
+    check_user_name(name)
+    password = _read_password(confirm=True)
+    with _desk(config) as desk:
+        user = Accounts(desk.store).add_user(name, password)
+    out.print(f"added user {user.name}", highlight=False)
+
+
+@user_app.command("password")
+@_one_line_errors
+def user_password(
+    name: Annotated[str, typer.Argument(help="The editor's sign-in name.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Give an editor a new password (asked for, or read from standard input); their
+    sessions end."""
+    from foreigndesk.store.accounts import Accounts
+
+    password = _read_password(confirm=True)
+    with _desk(config) as desk:
+        user = Accounts(desk.store).set_password(name, password)
+    out.print(f"new password for {user.name}; signed out everywhere", highlight=False)
+
+
+@user_app.command("list")
+@_one_line_errors
+def user_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+    """Editors, and when each last signed in."""
+    from foreigndesk.store.accounts import Accounts
+
+    with _desk(config) as desk:
+        table = Table("name", "added", "last sign-in")
+        for user in Accounts(desk.store).users():
+            table.add_row(user.name, _when(user.created_at), _when(user.last_login_at))
+        out.print(table)
+
+
+@user_app.command("remove")
+@_one_line_errors
+def user_remove(
+    name: Annotated[str, typer.Argument(help="The editor's sign-in name.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Remove an editor; their sessions end at once."""
+    from foreigndesk.store.accounts import Accounts
+
+    with _desk(config) as desk:
+        Accounts(desk.store).remove_user(name)
+    out.print(f"removed user {name}", highlight=False)
+
+
+@app.command("desk")
+@_one_line_errors
+def desk_command(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (web.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (web.port).")] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Serve the review desk, the editors' web UI; Ctrl-C stops it."""
+    import socket
+
+    import uvicorn
+
+    from foreigndesk.store.accounts import Accounts
+    from foreigndesk.web import create_app
+
+    settings = load_settings(config)
+    store = Store.open(settings.database_url)
+    try:
+        if not Accounts(store).users():
+            raise DeskError("no editors yet — add one with `foreigndesk user add NAME`")
+        web = settings.web
+        chosen_host = host or web.host
+        chosen_port = web.port if port is None else port
+        listener = socket.socket(
+            socket.AF_INET6 if ":" in chosen_host else socket.AF_INET, socket.SOCK_STREAM
+        )
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((chosen_host, chosen_port))
+        except OSError as exc:
+            listener.close()
+            raise DeskError(
+                f"cannot listen on {chosen_host}:{chosen_port} ({exc.strerror})"
+                " — choose another --port or --host"
+            ) from exc
+        out.print(
+            f"review desk at http://{chosen_host}:{chosen_port}/ (Ctrl-C stops)", highlight=False
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings, store),
+                proxy_headers=bool(web.forwarded_allow_ips),
+                forwarded_allow_ips=web.forwarded_allow_ips or None,
+                log_level="info",
+            )
+        )
+        with listener:
+            server.run(sockets=[listener])
+    finally:
+        store.close()
+
+
 def main() -> None:
     app()

@@ -63,7 +63,7 @@ def world(
     desk_sections: dict[str, dict[str, object]],
 ) -> Iterator[DeskWorld]:
     folder = tmp_path_factory.mktemp("desk")
-    sections = {"web": {"login_attempts": 3}, **desk_sections}
+    sections: dict[str, dict[str, object]] = {"web": {"login_attempts": 3}, **desk_sections}
     config = write_config(folder, **sections)
     settings = load_settings(config)
     store = Store.open(settings.database_url)

@@ -5,6 +5,7 @@ preview; the inbox's filters and bulk reject; sources; stats; the user commands.
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -45,7 +46,7 @@ def post(client: TestClient, path: str, page: str, **data: object) -> str:
     token = csrf_of(client.get(page).text)
     answer = client.post(path, data={"csrf": token, **data})
     assert answer.status_code == 200, answer.text
-    return answer.text
+    return str(answer.text)
 
 
 def flashes(html: str) -> list[str]:
@@ -298,6 +299,13 @@ def test_user_add_reads_the_password_from_standard_input(world: DeskWorld, tmp_p
         app, ["user", "add", "maria", "--config", str(config)], input="another passphrase\n"
     )
     assert "user 'maria' exists" in again.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = invoke("desk", "--port", port, "--config", config)
+    assert busy.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in busy.output
     listed = invoke("user", "list", "--config", config)
     assert "maria" in listed.output
     assert "a long passphrase" not in (tmp_path / "desk.db").read_bytes().decode("latin-1")
