@@ -15,6 +15,7 @@ from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
 from foreigndesk.publish.hatena import HatenaClient, HatenaTarget, wsse_header
 from foreigndesk.publish.remote import RetryPolicy
+from foreigndesk.publish.target import PublishReport
 from foreigndesk.store import Store
 from tests.fakes._server import drop, error, slow
 from tests.fakes.hatena import HatenaFake
@@ -33,7 +34,7 @@ def with_hatena(settings: Settings, fake: HatenaFake, **options: object) -> Sett
         api_url=fake.url,
         hatena_id=fake.hatena_id,
         blog_id=fake.blog_id,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
     publish = settings.publish.model_copy(update={"hatena": hatena})
     return settings.model_copy(update={"publish": publish})
@@ -44,7 +45,7 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HATENA_API_KEY", "hatena-test-key")
 
 
-def publish(settings: Settings, posts: list[Post], store: Store) -> object:
+def publish(settings: Settings, posts: list[Post], store: Store) -> PublishReport:
     return HatenaTarget(FAST).publish(posts, settings, store)
 
 
@@ -67,7 +68,7 @@ def test_creates_entries_in_the_blogs_markdown_with_attribution(
     fake.add_entry("An older entry", "# written by hand")
     settings = with_hatena(settings, fake)  # syntax auto: read from the entry above
     report = publish(settings, posts, store)
-    assert report.written == 3 and report.failed == 0  # type: ignore[attr-defined]
+    assert report.written == 3 and report.failed == 0
     created = [e for e in fake.entries.values() if e.custom_url]
     assert sorted(e.custom_url or "" for e in created) == sorted(p.slug for p in posts)
     entry = next(e for e in created if e.custom_url == posts[0].slug)
@@ -95,11 +96,11 @@ def test_republishing_updates_by_the_stored_id_and_skips_unchanged(
     publish(settings, posts, store)
     fake.reset()
     again = publish(settings, posts, store)
-    assert again.written == 0 and again.unchanged == 3  # type: ignore[attr-defined]
+    assert again.written == 0 and again.unchanged == 3
     assert fake.requests == []
     edited = dataclasses.replace(posts[1], title="Título corregido", content_hash="")
     third = publish(settings, [posts[0], edited, posts[2]], store)
-    assert third.written == 1  # type: ignore[attr-defined]
+    assert third.written == 1
     [put] = fake.requests_to("/atom/entry/", "PUT")
     assert len(fake.entries) == 3
     entry = next(e for e in fake.entries.values() if e.custom_url == posts[1].slug)
@@ -127,7 +128,7 @@ def test_basic_auth_with_the_api_key(
     settings: Settings, posts: list[Post], store: Store, fake: HatenaFake
 ) -> None:
     settings = with_hatena(settings, fake, auth="basic", syntax="markdown")
-    assert publish(settings, posts[:1], store).written == 1  # type: ignore[attr-defined]
+    assert publish(settings, posts[:1], store).written == 1
     assert (fake.requests[0].header("authorization") or "").startswith("Basic ")
 
 
@@ -167,16 +168,16 @@ def test_server_errors_are_retried_and_failures_recorded_then_retried(
     settings = with_hatena(settings, fake, syntax="markdown")
     # A 503 on a create says nothing was done: sent again at once.
     fake.inject(error(503, retry_after=0, path="/atom/entry"))
-    assert publish(settings, posts[:1], store).written == 1  # type: ignore[attr-defined]
+    assert publish(settings, posts[:1], store).written == 1
     # A 400 refuses the post: recorded, the others go on, and the next publish tries again.
     fake.inject(error(400, message="Invalid request"))
     report = publish(settings, posts, store)
-    assert report.written == 1 and report.failed == 1 and report.unchanged == 1  # type: ignore[attr-defined]
-    assert "Invalid request" in report.errors[0]  # type: ignore[attr-defined]
+    assert report.written == 1 and report.failed == 1 and report.unchanged == 1
+    assert "Invalid request" in report.errors[0]
     failed = store.publication(posts[1].article_id, "hatena")
     assert failed is not None and failed.status == "failed"
     retried = publish(settings, posts, store)
-    assert retried.written == 1  # type: ignore[attr-defined]
+    assert retried.written == 1
     assert len(fake.entries) == 3
 
 
@@ -191,14 +192,14 @@ def test_a_create_that_got_no_answer_is_never_posted_twice(
     else:
         fake.inject(drop(path="/atom/entry"))
     first = publish(settings, posts[:1], store)
-    assert first.failed == 1 and first.written == 0  # type: ignore[attr-defined]
+    assert first.failed == 1 and first.written == 0
     pending = store.publication(posts[0].article_id, "hatena")
     assert pending is not None and pending.remote_id is None and pending.status == "failed"
     deadline = time.monotonic() + 5
     while fault == "timeout" and not fake.entries and time.monotonic() < deadline:
         time.sleep(0.05)
     second = publish(settings, posts[:1], store)
-    assert second.written == 1  # type: ignore[attr-defined]
+    assert second.written == 1
     # Either way the fake made the entry (a dropped connection too): exactly one exists.
     assert len(fake.entries) == 1
     done = store.publication(posts[0].article_id, "hatena")

@@ -6,6 +6,7 @@ import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import html
@@ -32,6 +33,11 @@ LAYOUTS = {
         "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}"
     ),
 }
+
+
+def _page(data: bytes | str) -> Any:
+    """An lxml tree, typed loosely: XPath answers are whatever the expression selects."""
+    return html.fromstring(data)
 
 
 def hostile(post: Post) -> Post:
@@ -68,12 +74,12 @@ def test_hugo_builds_the_export_into_pages(
     assert report.written == 3
     assert HugoTarget().publish(exported, settings, store).written == 0
     run = subprocess.run(
-        [HUGO, "--source", str(site), "--destination", str(site / "public"), "--quiet"],
+        [str(HUGO), "--source", str(site), "--destination", str(site / "public"), "--quiet"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     page_path = site / "public" / "posts" / posts[0].slug / "index.html"
-    page = html.fromstring(page_path.read_bytes())
+    page = _page(page_path.read_bytes())
     assert page.findtext(".//h1") == 'Jane "Roe"⚡️<script>alert(1)</script>: a title'
     assert not page.xpath("//script")
     content = page.xpath("//div[@class='content']")[0]

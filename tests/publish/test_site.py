@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -16,6 +17,11 @@ from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
 from foreigndesk.publish.site import build_site, render_post_html
 from tests.publish.conftest import make_article, make_post, make_translation
+
+
+def _page(data: bytes | str) -> Any:
+    """An lxml tree, typed loosely: XPath answers are whatever the expression selects."""
+    return html.fromstring(data)
 
 
 def with_site(settings: Settings, **options: object) -> Settings:
@@ -60,13 +66,13 @@ def test_every_page_kind_is_built(settings: Settings, many: list[Post]) -> None:
     assert sum(n.endswith("/bilingual.html") for n in names) == 12
     assert report.written == len(names)
     # A Japanese tag gets a safe folder name of its own, linked from the archives page.
-    archives = html.fromstring((root / "archives/index.html").read_bytes())
+    archives = _page((root / "archives/index.html").read_bytes())
     [link] = archives.xpath("//a[text()='ポート']")
     assert (root / "archives" / link.get("href")).resolve().exists()
-    index = html.fromstring((root / "index.html").read_bytes())
+    index = _page((root / "index.html").read_bytes())
     assert len(index.xpath("//article")) == 5
     assert index.xpath("//nav[@class='pagination']//a[@rel='next']/@href") == ["page/2/index.html"]
-    second = html.fromstring((root / "page/2/index.html").read_bytes())
+    second = _page((root / "page/2/index.html").read_bytes())
     href = second.xpath("//article//h2/a/@href")[0]
     assert (root / "page/2" / href).resolve().exists()
 
@@ -76,7 +82,7 @@ def test_the_post_page_has_the_post_format_canonical_and_csp(
 ) -> None:
     build_site(many, settings)
     post = many[0]
-    page = html.fromstring((settings.output_dir / "posts" / post.slug / "index.html").read_bytes())
+    page = _page((settings.output_dir / "posts" / post.slug / "index.html").read_bytes())
     assert page.xpath("//link[@rel='canonical']/@href") == [post.attribution.url]
     [csp] = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
     assert "script-src 'none'" in csp and "default-src 'none'" in csp
@@ -91,7 +97,7 @@ def test_the_bilingual_view_pairs_each_block_without_script(
 ) -> None:
     build_site(many, settings)
     path = settings.output_dir / "posts" / many[0].slug / "bilingual.html"
-    page = html.fromstring(path.read_bytes())
+    page = _page(path.read_bytes())
     rows = page.xpath("//div[@role='row'][@class!='pair pair-head']")
     assert len(rows) == len(many[0].pairs)
     heading = next(r for r in rows if "pair-heading" in r.get("class"))
@@ -207,7 +213,7 @@ def test_local_images_are_copied_once_and_svg_never(settings: Settings) -> None:
         copies = list((local.output_dir / "images").iterdir())
         assert [p.suffix for p in copies] == [".png"]
         assert copies[0].read_bytes() == (data / "quay.png").read_bytes()
-        page = html.fromstring((local.output_dir / "posts" / post.slug / "index.html").read_bytes())
+        page = _page((local.output_dir / "posts" / post.slug / "index.html").read_bytes())
         srcs = page.xpath("//div[@class='post-body']//img/@src")
         assert srcs == [f"/images/{copies[0].name}", f"{url}chart.svg"]
     # Served no longer: the copy is kept and nothing is fetched again.

@@ -14,6 +14,7 @@ from foreigndesk.config import Settings, WordPressSettings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
 from foreigndesk.publish.remote import RetryPolicy
+from foreigndesk.publish.target import PublishReport
 from foreigndesk.publish.wordpress import WordPressClient, WordPressTarget
 from foreigndesk.store import Store
 from tests.fakes._server import error, slow
@@ -38,13 +39,13 @@ def with_wordpress(settings: Settings, fake: WordPressFake, **options: object) -
     wordpress = WordPressSettings(
         api_url=fake.api_url,
         username=fake.username,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
     publish = settings.publish.model_copy(update={"wordpress": wordpress})
     return settings.model_copy(update={"publish": publish})
 
 
-def publish(settings: Settings, posts: list[Post], store: Store) -> object:
+def publish(settings: Settings, posts: list[Post], store: Store) -> PublishReport:
     return WordPressTarget(FAST).publish(posts, settings, store)
 
 
@@ -53,7 +54,7 @@ def test_creates_posts_with_terms_by_name(
 ) -> None:
     settings = with_wordpress(settings, fake, categories=["Traducciones"])
     report = publish(settings, posts, store)
-    assert report.written == 3 and report.failed == 0  # type: ignore[attr-defined]
+    assert report.written == 3 and report.failed == 0
     assert len(fake.posts) == 3
     post = next(p for p in fake.posts.values() if p.slug == posts[0].slug)
     assert post.status == "publish"
@@ -78,10 +79,10 @@ def test_republishing_updates_and_never_duplicates(
     settings = with_wordpress(settings, fake, status="draft")
     publish(settings, posts, store)
     fake.reset()
-    assert publish(settings, posts, store).unchanged == 3  # type: ignore[attr-defined]
+    assert publish(settings, posts, store).unchanged == 3
     assert fake.requests == []
     edited = dataclasses.replace(posts[2], title="Otro título", content_hash="")
-    assert publish(settings, [*posts[:2], edited], store).written == 1  # type: ignore[attr-defined]
+    assert publish(settings, [*posts[:2], edited], store).written == 1
     assert len(fake.posts) == 3
     post = next(p for p in fake.posts.values() if p.slug == posts[2].slug)
     assert post.title == "Otro título" and post.revisions == 2 and post.status == "draft"
@@ -95,7 +96,7 @@ def test_a_post_deleted_on_the_site_is_posted_again(
     publish(settings, posts[:1], store)
     fake.posts.clear()
     edited = dataclasses.replace(posts[0], title="Cambiado", content_hash="")
-    assert publish(settings, [edited], store).written == 1  # type: ignore[attr-defined]
+    assert publish(settings, [edited], store).written == 1
     [again] = fake.posts.values()
     assert again.title == "Cambiado"
 
@@ -136,13 +137,13 @@ def test_rate_limits_are_waited_out_and_refusals_recorded(
 ) -> None:
     settings = with_wordpress(settings, fake)
     fake.inject(error(429, retry_after=0, path="/wp/v2/posts"))
-    assert publish(settings, posts[:1], store).written == 1  # type: ignore[attr-defined]
+    assert publish(settings, posts[:1], store).written == 1
     fake.inject(error(500, path="/wp/v2/posts"))
     report = publish(settings, posts, store)
     # A 500 on a create may hide a post that was made: not sent again in this run.
-    assert report.failed == 1 and report.written == 1  # type: ignore[attr-defined]
+    assert report.failed == 1 and report.written == 1
     retried = publish(settings, posts, store)
-    assert retried.written == 1 and len(fake.posts) == 3  # type: ignore[attr-defined]
+    assert retried.written == 1 and len(fake.posts) == 3
 
 
 def test_a_create_that_timed_out_is_found_by_slug_not_posted_twice(
@@ -151,13 +152,13 @@ def test_a_create_that_timed_out_is_found_by_slug_not_posted_twice(
     settings = with_wordpress(settings, fake, timeout=0.3, status="draft")
     fake.inject(slow(0.8, path="/wp/v2/posts"))
     first = publish(settings, posts[:1], store)
-    assert first.failed == 1  # type: ignore[attr-defined]
+    assert first.failed == 1
     deadline = time.monotonic() + 5
     while not fake.posts and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(fake.posts) == 1, "the slow create landed after the client gave up"
     second = publish(settings, posts[:1], store)
-    assert second.written == 1 and len(fake.posts) == 1  # type: ignore[attr-defined]
+    assert second.written == 1 and len(fake.posts) == 1
     [lookup] = fake.requests_to("/wp/v2/posts$", "GET")
     assert lookup.query["slug"] == [posts[0].slug]
     done = store.publication(posts[0].article_id, "wordpress")

@@ -225,7 +225,8 @@ class HatenaClient:
         ET.SubElement(entry, _q(HATENABLOG, "custom-url")).text = post.slug
         control = ET.SubElement(entry, _q(APP, "control"))
         ET.SubElement(control, _q(APP, "draft")).text = "yes" if self.options.draft else "no"
-        return ET.tostring(entry, encoding="utf-8", xml_declaration=True)
+        data: bytes = ET.tostring(entry, encoding="utf-8", xml_declaration=True)
+        return data
 
     def find(self, post: Post) -> RemotePost | None:
         for entry in self.entries(FIND_PAGES):

@@ -138,7 +138,9 @@ class WordPressClient:
                 data = payload.get("data") if isinstance(payload, dict) else None
                 if not (isinstance(payload, dict) and payload.get("code") == "term_exists"):
                     raise self.http.failure(response, str(payload.get("message", payload)))
-                term_id = int((data or {}).get("term_id"))
+                term_id = int((data or {}).get("term_id") or 0)
+                if not term_id:
+                    raise self.http.failure(response, "term_exists without a term_id")
             else:
                 term_id = int(payload["id"])
         self._terms[key] = term_id

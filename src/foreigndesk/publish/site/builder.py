@@ -12,6 +12,7 @@ times anywhere (the feed's ``updated`` is the newest post's date).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -206,7 +207,8 @@ class _Build:
             self.page(
                 relative,
                 [title, str(number), str(pages), *(self.hashes[id(p)] for p in shown)],
-                lambda shown=shown, number=number, root=root: self.render(
+                functools.partial(
+                    self.render,
                     template,
                     root,
                     title=title,
