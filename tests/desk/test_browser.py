@@ -129,7 +129,7 @@ def test_edit_approve_publish_and_the_published_page_shows_the_edit(
     assert not watched.dialogs and not watched.errors, (watched.dialogs, watched.errors)
 
 
-def test_keyboard_moves_between_blocks_and_approves(
+def test_keyboard_moves_between_blocks_and_decides_and_a_selection_fills_the_glossary(
     world: DeskWorld, served: str, watched: Watched
 ) -> None:
     page = watched.page
@@ -140,6 +140,26 @@ def test_keyboard_moves_between_blocks_and_approves(
     page.keyboard.press("j")
     page.keyboard.press("k")
     expect(page.locator("tr.block.current")).to_have_attribute("data-position", "1")
+    original = page.locator("#block-1 td.original")
+    # An editor drags over the first words of the block's original text.
+    selected = original.evaluate(
+        """cell => {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            let node = walker.nextNode();
+            while (node && !node.textContent.trim()) { node = walker.nextNode(); }
+            const start = node.textContent.search(/\\S/);
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, Math.min(start + 12, node.textContent.length));
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+            return String(window.getSelection()).trim();
+        }"""
+    )
+    original.dispatch_event("mouseup")
+    assert selected and page.input_value("#glossary-source") == selected
+    assert page.evaluate("document.activeElement.id") == "glossary-target"
+    page.keyboard.press("Escape")
     page.keyboard.press("e")
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     page.keyboard.press("a")  # typed into the box: no approval
