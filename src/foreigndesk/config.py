@@ -384,64 +384,6 @@ class WebSettings(_Section):
     )
 
 
-class WebSettings(_Section):
-    """The review desk, the editors' web UI (`foreigndesk desk`)."""
-
-    host: str = Field("127.0.0.1", description="Address the review desk listens on.")
-    port: int = Field(8400, ge=0, le=65535, description="Port the review desk listens on.")
-    session_hours: float = Field(
-        12.0, gt=0, description="Hours a sign-in lasts before the editor signs in again."
-    )
-    login_attempts: int = Field(
-        5,
-        ge=1,
-        description="Failed sign-ins, per user name and per client address, after which "
-        "signing in is refused until the window has passed.",
-    )
-    login_window_seconds: int = Field(
-        900, ge=1, description="The window, in seconds, in which failed sign-ins are counted."
-    )
-    forwarded_allow_ips: list[str] = Field(
-        default_factory=list,
-        description="Reverse proxies trusted for X-Forwarded-For/-Proto (so cookies are "
-        "marked Secure behind an https proxy), e.g. ['127.0.0.1'].",
-    )
-    prices: dict[str, float] = Field(
-        default_factory=dict,
-        description="Price per million billed units per engine, for the cost chart on the "
-        "stats page, e.g. { deepl = 20.0 }.",
-    )
-
-
-class WebSettings(_Section):
-    """The review desk, the editors' web UI (`foreigndesk desk`)."""
-
-    host: str = Field("127.0.0.1", description="Address the review desk listens on.")
-    port: int = Field(8400, ge=0, le=65535, description="Port the review desk listens on.")
-    session_hours: float = Field(
-        12.0, gt=0, description="Hours a sign-in lasts before the editor signs in again."
-    )
-    login_attempts: int = Field(
-        5,
-        ge=1,
-        description="Failed sign-ins, per user name and per client address, after which "
-        "signing in is refused until the window has passed.",
-    )
-    login_window_seconds: int = Field(
-        900, ge=1, description="The window, in seconds, in which failed sign-ins are counted."
-    )
-    forwarded_allow_ips: list[str] = Field(
-        default_factory=list,
-        description="Reverse proxies trusted for X-Forwarded-For/-Proto (so cookies are "
-        "marked Secure behind an https proxy), e.g. ['127.0.0.1'].",
-    )
-    prices: dict[str, float] = Field(
-        default_factory=dict,
-        description="Price per million billed units per engine, for the cost chart on the "
-        "stats page, e.g. { deepl = 20.0 }.",
-    )
-
-
 class Settings(_Section):
     """All of desk.toml. ``root`` is the folder relative paths are resolved against."""
 

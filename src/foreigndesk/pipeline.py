@@ -52,8 +52,6 @@ from foreigndesk.models import (
 from foreigndesk.plugins import engine_specs, publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.digest import post_digest
-from foreigndesk.publish.digest import post_digest
-from foreigndesk.publish.digest import post_digest
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.qa import QAContext, check_article
 from foreigndesk.sources.poll import next_interval, poll_source
