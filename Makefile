@@ -17,10 +17,13 @@ setup: system-packages $(STAMP)
 system-packages:
 	@scripts/system-packages
 
+# The argos extra pulls torch in (through stanza): its CPU build goes first, since an
+# unpinned torch makes pip take a CUDA build of several GB.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,argos]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -36,6 +36,7 @@ from foreigndesk.qa import summary as qa_summary
 from foreigndesk.qa._text import plain
 from foreigndesk.sources.opml import Subscription, read_opml, write_opml
 from foreigndesk.store import Store
+from foreigndesk.translate.engines.argos import default_packages_dir, install_package
 from foreigndesk.translate.languages import base_language
 from foreigndesk.watch import DEFAULT_TICK, Watcher
 
@@ -608,10 +609,19 @@ def serve(
             server.serve_forever()
 
 
-@app.command()
+engines_app = typer.Typer(
+    help="Installed translation engines, and the pairs each offers as configured.",
+    invoke_without_command=True,
+)
+app.add_typer(engines_app, name="engines")
+
+
+@engines_app.callback()
 @_one_line_errors
-def engines(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def engines(ctx: typer.Context, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Installed translation engines, and the pairs each offers as configured."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = load_settings(config)
     table = Table("engine", "pairs", "about")
     for name, spec in sorted(engine_specs().items()):
@@ -624,6 +634,24 @@ def engines(config: ConfigOption = Path(CONFIG_FILE)) -> None:
             summary = f"not ready: {exc}"
         table.add_row(name, summary or "none", spec.description)
     out.print(table)
+
+
+@engines_app.command("install-argos")
+@_one_line_errors
+def engines_install_argos(
+    files: Annotated[list[Path], typer.Argument(help="Argos packages (.argosmodel files).")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Install Argos Translate packages from local .argosmodel files."""
+    options = load_settings(config).translate.argos
+    packages_dir = Path(options.packages_dir) if options.packages_dir else default_packages_dir()
+    for file in files:
+        package = install_package(file, packages_dir)
+        out.print(
+            f"installed {package.source}→{package.target} (version {package.version}) "
+            f"in {package.path}",
+            highlight=False,
+        )
 
 
 LangOption = Annotated[str, typer.Option("--from", help="Source language (ISO 639-1).")]

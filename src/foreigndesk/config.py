@@ -126,6 +126,20 @@ class ApertiumSettings(_Section):
     )
 
 
+class ArgosSettings(_Section):
+    """Argos Translate (the ``argos`` extra): neural, offline, packages from local files."""
+
+    packages_dir: str = Field(
+        "",
+        description="Folder of installed Argos packages; empty means Argos's own "
+        "(ARGOS_PACKAGES_DIR, or ~/.local/share/argos-translate/packages).",
+    )
+    threads: int = Field(
+        0, ge=0, description="CPU threads per translation; 0 lets CTranslate2 choose."
+    )
+    beam_size: int = Field(4, ge=1, description="Beam width; 1 is greedy decoding, faster.")
+
+
 def _languages(description: str = "Languages this engine translates between (ISO 639-1).") -> Any:
     from foreigndesk.translate.languages import COMMON_LANGUAGES
 
@@ -211,6 +225,7 @@ class TranslateSettings(_Section):
         "tokens), e.g. { deepl = 500000 }; an engine over budget is not called.",
     )
     apertium: ApertiumSettings = Field(default_factory=ApertiumSettings)
+    argos: ArgosSettings = Field(default_factory=ArgosSettings)
     deepl: DeepLSettings = Field(default_factory=DeepLSettings)
     google: GoogleSettings = Field(default_factory=GoogleSettings)
     libretranslate: LibreTranslateSettings = Field(default_factory=LibreTranslateSettings)

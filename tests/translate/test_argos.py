@@ -1,0 +1,202 @@
+"""The Argos engine, run for real: Argos's package code and CTranslate2 on two toy packages.
+
+The packages in tests/data/argos were made by scripts/build_argos_test_models.py: tiny
+models trained to swap words from a 50-word list and copy the desk's placeholders. They
+exercise the real runtime end to end; what they output is not a translation, so these
+tests check the plumbing (pairs, batching, order, markup, errors), not quality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foreigndesk.config import Settings
+from foreigndesk.errors import DeskError, EngineError
+from foreigndesk.plugins import engine_specs
+from foreigndesk.translate.engines.argos import (
+    ArgosEngine,
+    install_package,
+    installed_packages,
+)
+from foreigndesk.translate.translator import Translator
+from tests.conftest import invoke
+
+pytest.importorskip("argostranslate.package", reason="the argos extra is not installed")
+
+DATA = Path(__file__).parent.parent / "data" / "argos"
+EN_ES = DATA / "translate-en_es-toy.argosmodel"
+
+
+@pytest.fixture
+def packages(tmp_path: Path) -> Path:
+    folder = tmp_path / "packages"
+    install_package(EN_ES, folder)
+    return folder
+
+
+@pytest.fixture
+def engine(packages: Path) -> ArgosEngine:
+    return ArgosEngine(packages, threads=1)
+
+
+class CountingTranslator:
+    """The real CTranslate2 translator, counting its calls and the threads they run on."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: list[int] = []
+        self.threads: list[threading.Thread] = []
+
+    def translate_batch(self, batch: list[list[str]], **options: Any) -> Any:
+        self.calls.append(len(batch))
+        self.threads.append(threading.current_thread())
+        return self.real.translate_batch(batch, **options)
+
+    def unload_model(self) -> None:
+        self.real.unload_model()
+
+
+def counting(engine: ArgosEngine, source: str, target: str) -> CountingTranslator:
+    loaded = engine._load(engine._packages[(source, target)])
+    counter = CountingTranslator(loaded.translator)
+    loaded.translator = counter
+    return counter
+
+
+def test_pairs_come_from_the_installed_packages(engine: ArgosEngine) -> None:
+    assert engine.pairs() == {("en", "es")}
+
+
+def test_no_packages_folder_means_no_pairs(tmp_path: Path) -> None:
+    assert ArgosEngine(tmp_path / "missing").pairs() == frozenset()
+
+
+def test_folders_that_are_not_translation_packages_are_skipped(packages: Path) -> None:
+    (packages / "notes").mkdir()
+    sbd = packages / "sbd-toy"
+    sbd.mkdir()
+    (sbd / "metadata.json").write_text(json.dumps({"type": "sbd", "from_code": "en"}))
+    assert {(p.source, p.target) for p in installed_packages(packages)} == {("en", "es")}
+
+
+def test_the_engine_registers_through_the_entry_point(packages: Path) -> None:
+    settings = Settings.model_validate(
+        {"translate": {"engine": "argos", "argos": {"packages_dir": str(packages)}}}
+    )
+    engine = engine_specs()["argos"].create(settings)
+    assert isinstance(engine, ArgosEngine)
+    assert engine.pairs() == {("en", "es")}
+
+
+def test_a_batch_is_one_call_off_the_event_loop_with_one_segment_out_per_segment_in(
+    engine: ArgosEngine,
+) -> None:
+    counter = counting(engine, "en", "es")
+    segments = [
+        "The river.",
+        "A small garden near the library. The train crosses the bridge.",
+        "Every morning the children visit the market.",
+    ]
+    result = asyncio.run(engine.translate(segments, "en", "es"))
+    assert counter.calls == [4]  # one call for the four sentences of the three segments
+    assert threading.main_thread() not in counter.threads
+    assert len(result.segments) == 3
+    assert all(result.segments)
+    assert "río" in result.segments[0]  # the package's word for "river"
+    assert result.billed == sum(len(s) for s in segments)
+
+
+def test_an_empty_batch_costs_no_call(engine: ArgosEngine) -> None:
+    counter = counting(engine, "en", "es")
+    result = asyncio.run(engine.translate([], "en", "es"))
+    assert result.segments == ()
+    assert counter.calls == []
+
+
+def test_a_missing_pair_is_an_error_naming_the_fix(engine: ArgosEngine) -> None:
+    with pytest.raises(EngineError, match=r"no en→ja package.*install-argos"):
+        asyncio.run(engine.translate(["The river."], "en", "ja"))
+
+
+def test_links_and_emphasis_come_back_through_placeholders(engine: ArgosEngine) -> None:
+    segment = 'The <a href="https://example.org/river?a=1&amp;b=2">old bridge</a> is <em>open</em>.'
+
+    async def run() -> Any:
+        try:
+            return await Translator([engine]).translate([segment], "en", "es")
+        finally:
+            await engine.aclose()
+
+    result = asyncio.run(run()).results[segment]
+    assert result.error is None and result.engine == "argos"
+    assert result.text is not None
+    assert result.text.count('<a href="https://example.org/river?a=1&amp;b=2">') == 1
+    assert result.text.count("</a>") == 1
+    assert result.text.count("<em>") == 1 and result.text.count("</em>") == 1
+    assert "⟦" not in result.text
+
+
+def test_installing_again_replaces_the_package(packages: Path) -> None:
+    package = install_package(EN_ES, packages)
+    assert package.path == packages / "translate-en_es-toy"
+    assert [p.name for p in packages.iterdir()] == ["translate-en_es-toy"]
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"pkg/model/model.bin": b""}, "no metadata.json"),
+        ({"pkg/metadata.json": b"{"}, "not JSON"),
+        ({"pkg/metadata.json": b'{"type": "sbd"}'}, "not a translation"),
+        ({"pkg/metadata.json": b'{"from_code": "en"}'}, "no from_code and to_code"),
+        ({"pkg/metadata.json": b'{"from_code": "en", "to_code": "es"}'}, "model/model.bin"),
+        ({"pkg/metadata.json": b"{}", "other/x": b""}, "one top folder"),
+        ({"pkg/metadata.json": b"{}", "pkg/../../evil": b""}, "one top folder"),
+    ],
+)
+def test_a_bad_package_is_refused_before_anything_is_written(
+    tmp_path: Path, members: dict[str, bytes], message: str
+) -> None:
+    archive = tmp_path / "bad.argosmodel"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(DeskError, match=message):
+        install_package(archive, tmp_path / "packages")
+    assert not (tmp_path / "packages").exists()
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "model.argosmodel"
+    archive.write_text("not a zip")
+    with pytest.raises(DeskError, match="is not an Argos package"):
+        install_package(archive, tmp_path / "packages")
+
+
+def test_the_cli_installs_packages_into_the_configured_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "argos"
+    config = tmp_path / "desk.toml"
+    config.write_text(f'[translate.argos]\npackages_dir = "{folder}"\n')
+    result = invoke("engines", "install-argos", EN_ES, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "installed en→es" in result.output
+    assert (folder / "translate-en_es-toy" / "model" / "model.bin").is_file()
+    listing = invoke("engines", "--config", config)
+    assert "│ argos" in listing.output and "en→es" in listing.output
+
+
+def test_the_cli_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text(f'[translate.argos]\npackages_dir = "{tmp_path / "argos"}"\n')
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("nope")
+    result = invoke("engines", "install-argos", bad, "--config", config)
+    assert result.exit_code == 1
+    assert "is not an Argos package" in result.output
