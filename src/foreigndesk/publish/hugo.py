@@ -76,6 +76,7 @@ def export(posts: Sequence[Post], settings: Settings) -> PublishReport:
     section = options.section.strip("/") or "posts"
     for post in posts:
         folder.write(f"{section}/{file_name(post, section)}", markdown_file(post, settings))
+    folder.flush()
     folder.remove_stale(prefix=f"{section}/", suffix=".md")
     return PublishReport(
         target="hugo",

@@ -323,6 +323,7 @@ def build_site(posts: Sequence[Post], settings: Settings) -> PublishReport:
     style = _style(settings)
     build.page("style.css", [digest([style.decode("utf-8", "replace")])], style.decode)
 
+    folder.flush()
     stale = set(build.old) - set(build.new)
     folder.remove(stale)
     if build.new != build.old:

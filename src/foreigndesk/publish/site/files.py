@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from foreigndesk.errors import DeskError
@@ -36,6 +37,20 @@ def check_relative(relative: str) -> str:
     return relative
 
 
+def _create(path: Path, data: bytes, make_parent: bool) -> None:
+    """A new file: nobody can be reading it yet, so it is written in place, with the bare
+    system calls (file creation is most of a full build's time)."""
+    if make_parent:
+        os.makedirs(path.parent, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 class OutputFolder:
     """A folder the desk writes into, counting what it wrote and what it left alone."""
 
@@ -47,6 +62,8 @@ class OutputFolder:
         #: Every path written or confirmed in this run, relative to the root.
         self.paths: set[str] = set()
         self._made: set[str] = set()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
         #: Nothing was there when the run began: a file not yet written is new, and is
         #: written without first being read (half the system calls of a full build).
         self.empty_at_start = not any(os.scandir(self.root))
@@ -78,7 +95,17 @@ class OutputFolder:
             except FileNotFoundError:
                 pass
         self.paths.add(relative)
+        self.written += 1
         parent = relative.rpartition("/")[0]
+        if not existed and self.empty_at_start:
+            # A full build into an empty folder: file creation is system calls that release
+            # the GIL, so they run on threads while the next page is rendered.
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="site-write")
+            self._pending.append(self._pool.submit(_create, path, data, bool(parent)))
+            if len(self._pending) > 512:
+                self._settle(256)
+            return True
         if parent and parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
@@ -88,17 +115,19 @@ class OutputFolder:
                 handle.write(data)
             os.replace(temporary, path)
         else:
-            # A new file: nobody can be reading it yet, so it is written in place (with
-            # the bare system calls: this is most of a full build's time).
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-        self.written += 1
+            _create(path, data, False)
         return True
+
+    def _settle(self, keep: int = 0) -> None:
+        while len(self._pending) > keep:
+            self._pending.pop(0).result()
+
+    def flush(self) -> None:
+        """Wait until every file handed to the writer threads is on disk (raises their error)."""
+        self._settle()
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def remove(self, paths: Iterable[str]) -> int:
         """Delete files this folder no longer has (and folders left empty by it)."""

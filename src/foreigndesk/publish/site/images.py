@@ -96,6 +96,7 @@ def localize(posts: Sequence[Post], settings: Settings, folder: OutputFolder) ->
             name = digest([url]) + suffix
             folder.write(f"{IMAGES_DIR}/{name}", data)
             have[digest([url])] = name
+        folder.flush()
     base = urlsplit(settings.site.base_url).path or "/"
     mapping = {
         url: f"{base.rstrip('/')}/{IMAGES_DIR}/{have[digest([url])]}"
