@@ -218,3 +218,14 @@ def test_local_images_are_copied_once_and_svg_never(settings: Settings) -> None:
         assert srcs == [f"/images/{copies[0].name}", f"{url}chart.svg"]
     # Served no longer: the copy is kept and nothing is fetched again.
     assert build_site([post], local).written == 0
+
+
+def test_rendering_on_two_processes_gives_the_same_bytes(
+    settings: Settings, many: list[Post]
+) -> None:
+    build_site(many, settings, processes=1)
+    one = snapshot(settings.output_dir)
+    two = settings.model_copy(update={"site": settings.site.model_copy(update={"output_dir": "p"})})
+    report = build_site(many, two, processes=2)
+    assert snapshot(two.output_dir) == one
+    assert report.written == len(one)
