@@ -546,7 +546,13 @@ class LoadWeb:
         if not self._conn.poll(60):
             self._process.kill()
             raise RuntimeError("the load server did not start within 60 s")
-        self.port = int(self._conn.recv())
+        try:
+            self.port = int(self._conn.recv())
+        except EOFError:
+            self._process.join(10)
+            raise RuntimeError(
+                f"the load server died on start (exit code {self._process.exitcode})"
+            ) from None
         return self
 
     def __exit__(
