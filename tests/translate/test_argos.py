@@ -32,12 +32,14 @@ pytest.importorskip("argostranslate.package", reason="the argos extra is not ins
 
 DATA = Path(__file__).parent.parent / "data" / "argos"
 EN_ES = DATA / "translate-en_es-toy.argosmodel"
+ES_EN = DATA / "translate-es_en-toy.argosmodel"
 
 
 @pytest.fixture
 def packages(tmp_path: Path) -> Path:
     folder = tmp_path / "packages"
     install_package(EN_ES, folder)
+    install_package(ES_EN, folder)
     return folder
 
 
@@ -71,7 +73,7 @@ def counting(engine: ArgosEngine, source: str, target: str) -> CountingTranslato
 
 
 def test_pairs_come_from_the_installed_packages(engine: ArgosEngine) -> None:
-    assert engine.pairs() == {("en", "es")}
+    assert engine.pairs() == {("en", "es"), ("es", "en")}
 
 
 def test_no_packages_folder_means_no_pairs(tmp_path: Path) -> None:
@@ -83,7 +85,10 @@ def test_folders_that_are_not_translation_packages_are_skipped(packages: Path) -
     sbd = packages / "sbd-toy"
     sbd.mkdir()
     (sbd / "metadata.json").write_text(json.dumps({"type": "sbd", "from_code": "en"}))
-    assert {(p.source, p.target) for p in installed_packages(packages)} == {("en", "es")}
+    assert {(p.source, p.target) for p in installed_packages(packages)} == {
+        ("en", "es"),
+        ("es", "en"),
+    }
 
 
 def test_the_engine_registers_through_the_entry_point(packages: Path) -> None:
@@ -92,7 +97,7 @@ def test_the_engine_registers_through_the_entry_point(packages: Path) -> None:
     )
     engine = engine_specs()["argos"].create(settings)
     assert isinstance(engine, ArgosEngine)
-    assert engine.pairs() == {("en", "es")}
+    assert engine.pairs() == {("en", "es"), ("es", "en")}
 
 
 def test_a_batch_is_one_call_off_the_event_loop_with_one_segment_out_per_segment_in(
@@ -109,8 +114,13 @@ def test_a_batch_is_one_call_off_the_event_loop_with_one_segment_out_per_segment
     assert threading.main_thread() not in counter.threads
     assert len(result.segments) == 3
     assert all(result.segments)
-    assert "río" in result.segments[0]  # the package's word for "river"
+    assert "río" in result.segments[0]  # the en→es package's word, not the es→en one's
     assert result.billed == sum(len(s) for s in segments)
+
+
+def test_each_direction_uses_its_own_package(engine: ArgosEngine) -> None:
+    [back] = asyncio.run(engine.translate(["el río"], "es", "en")).segments
+    assert "river" in back
 
 
 def test_an_empty_batch_costs_no_call(engine: ArgosEngine) -> None:
@@ -146,7 +156,10 @@ def test_links_and_emphasis_come_back_through_placeholders(engine: ArgosEngine) 
 def test_installing_again_replaces_the_package(packages: Path) -> None:
     package = install_package(EN_ES, packages)
     assert package.path == packages / "translate-en_es-toy"
-    assert [p.name for p in packages.iterdir()] == ["translate-en_es-toy"]
+    assert sorted(p.name for p in packages.iterdir()) == [
+        "translate-en_es-toy",
+        "translate-es_en-toy",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -184,9 +197,9 @@ def test_the_cli_installs_packages_into_the_configured_folder(tmp_path: Path) ->
     folder = tmp_path / "argos"
     config = tmp_path / "desk.toml"
     config.write_text(f'[translate.argos]\npackages_dir = "{folder}"\n')
-    result = invoke("engines", "install-argos", EN_ES, "--config", config)
+    result = invoke("engines", "install-argos", EN_ES, ES_EN, "--config", config)
     assert result.exit_code == 0, result.output
-    assert "installed en→es" in result.output
+    assert "installed en→es" in result.output and "installed es→en" in result.output
     assert (folder / "translate-en_es-toy" / "model" / "model.bin").is_file()
     listing = invoke("engines", "--config", config)
     assert "│ argos" in listing.output and "en→es" in listing.output
