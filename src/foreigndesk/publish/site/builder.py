@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import multiprocessing
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -222,8 +221,6 @@ class _Build:
             )
 
 
-#: From this many post pages to render, a build renders them on two processes.
-PARALLEL_FROM = 2000
 _FORKED: tuple[_Build, Sequence[Post], list[tuple[str, int]]] | None = None
 
 
@@ -283,8 +280,9 @@ def build_site(
 ) -> PublishReport:
     """Bring the output folder up to date with ``posts``; only changed files are written.
 
-    ``processes``: post pages are rendered by this many forked processes (by default two
-    when there are thousands to render and two cores); the bytes are the same either way.
+    ``processes``: post pages are rendered by this many forked processes (default one;
+    forking is for a command-line build, not a process that runs threads); the bytes are
+    the same either way.
     """
     root = settings.output_dir
     folder = OutputFolder(root)
@@ -331,9 +329,7 @@ def build_site(
                 folder.keep(relative)
             else:
                 todo.append((template, index))
-    if processes is None:
-        processes = 2 if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
-    _render_posts(build, ordered, todo, processes)
+    _render_posts(build, ordered, todo, processes or 1)
 
     build.listing("", settings.site.title, ordered)
     groups = archives(ordered)
