@@ -17,6 +17,7 @@ import asyncio
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape, unescape
@@ -231,6 +232,35 @@ def extract_page(
 # -- the desk ----------------------------------------------------------------------------
 
 
+class _PageBatch:
+    """Fetched pages waiting to be stored together, in one transaction.
+
+    A batch is written when it holds ``size`` pages or its oldest page has waited
+    ``max_wait`` seconds, and at the end of the stage (a stop included). A crash loses at
+    most one batch of fetched pages, never an article: their articles are still waiting
+    to be fetched and the next run fetches them again.
+    """
+
+    def __init__(self, store: Store, size: int = 50, max_wait: float = 0.5) -> None:
+        self.store = store
+        self.size = size
+        self.max_wait = max_wait
+        self._pages: list[tuple[int, FetchResult]] = []
+        self._since = 0.0
+
+    def add(self, article_id: int, result: FetchResult) -> None:
+        if not self._pages:
+            self._since = time.monotonic()
+        self._pages.append((article_id, result))
+        if len(self._pages) >= self.size or time.monotonic() - self._since >= self.max_wait:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pages:
+            self.store.save_pages(self._pages)
+            self._pages = []
+
+
 class Desk:
     """The pipeline over one store with one configuration."""
 
@@ -357,6 +387,7 @@ class Desk:
             return
         self.reporter.stage("fetch", len(ids))
         targets = self.store.fetch_targets(ids)
+        pages = _PageBatch(self.store)
 
         async def all_pages() -> None:
             async with self._fetcher() as fetcher:
@@ -365,10 +396,15 @@ class Desk:
 
                 async def one(article_id: int) -> None:
                     async with bound:
-                        await self._fetch_one(fetcher, article_id, targets[article_id], report)
+                        await self._fetch_one(
+                            fetcher, article_id, targets[article_id], pages, report
+                        )
                     self.reporter.advance()
 
-                await self._until_done_or_stopped([one(i) for i in ids])
+                try:
+                    await self._until_done_or_stopped([one(i) for i in ids])
+                finally:
+                    pages.flush()
 
         asyncio.run(all_pages())
 
@@ -399,6 +435,7 @@ class Desk:
         fetcher: Fetcher,
         article_id: int,
         target: tuple[str, str | None, str | None],
+        pages: _PageBatch,
         report: RunReport,
     ) -> None:
         url, etag, last_modified = target
@@ -412,7 +449,7 @@ class Desk:
                     " — remove the item from the source or link its HTML page"
                 )
             else:
-                self.store.save_page(article_id, result)
+                pages.add(article_id, result)
             report.fetched += 1
         except DeskError as exc:
             self._fail(article_id, ArticleStatus.DISCOVERED, exc, report)

@@ -502,30 +502,40 @@ class Store:
             row.status, row.error, row.failed_stage = ArticleStatus.FETCHED.value, None, None
 
     def save_page(self, article_id: int, result: FetchResult) -> None:
-        # Two statements, no ORM objects: the fetch stage writes thousands of pages a run.
-        page = {
-            "final_url": result.final_url,
-            "status_code": result.status_code,
-            "content_type": result.content_type,
-            "encoding": result.encoding,
-            "body": gzip.compress(result.content, compresslevel=6, mtime=0),
-            "fetched_at": utcnow(),
-            "etag": result.etag,
-            "last_modified": result.last_modified,
-        }
-        upsert = self._insert(PageRow).values(article_id=article_id, **page)
+        self.save_pages([(article_id, result)])
+
+    def save_pages(self, fetched: Sequence[tuple[int, FetchResult]]) -> None:
+        """Store fetched pages, compressed, and mark their articles fetched — all in one
+        transaction: the fetch stage writes thousands of pages a run, and a transaction
+        per page was a fifth of its time. Plain statements, no ORM objects, for the same
+        reason."""
+        now = utcnow()
         with self.transaction() as session:
-            session.execute(upsert.on_conflict_do_update(index_elements=["article_id"], set_=page))
-            session.execute(
-                update(ArticleRow)
-                .where(ArticleRow.id == article_id)
-                .values(
-                    status=ArticleStatus.FETCHED.value,
-                    error=None,
-                    failed_stage=None,
-                    updated_at=utcnow(),
+            for article_id, result in fetched:
+                page = {
+                    "final_url": result.final_url,
+                    "status_code": result.status_code,
+                    "content_type": result.content_type,
+                    "encoding": result.encoding,
+                    "body": gzip.compress(result.content, compresslevel=6, mtime=0),
+                    "fetched_at": now,
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                }
+                upsert = self._insert(PageRow).values(article_id=article_id, **page)
+                session.execute(
+                    upsert.on_conflict_do_update(index_elements=["article_id"], set_=page)
                 )
-            )
+                session.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id == article_id)
+                    .values(
+                        status=ArticleStatus.FETCHED.value,
+                        error=None,
+                        failed_stage=None,
+                        updated_at=now,
+                    )
+                )
 
     def page(self, article_id: int) -> Page:
         with self.transaction() as session:
