@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
 import secrets
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ import httpx
 from defusedxml import ElementTree as SafeET
 
 from foreigndesk.config import HatenaSettings, Settings
+from foreigndesk.credentials import secret
 from foreigndesk.errors import DeskError
 from foreigndesk.hookspecs import hookimpl
 from foreigndesk.models import Post
@@ -260,13 +260,6 @@ class HatenaClient:
         return _remote(_parse(response.content, "an updated entry"))
 
 
-def api_key(options: HatenaSettings) -> str:
-    value = os.environ.get(options.key_env, "").strip()
-    if not value:
-        raise DeskError(f"hatena: no API key — set the environment variable {options.key_env}")
-    return value
-
-
 class HatenaTarget:
     name: ClassVar[str] = "hatena"
 
@@ -276,7 +269,10 @@ class HatenaTarget:
     def publish(self, posts: Sequence[Post], settings: Settings, ledger: Ledger) -> PublishReport:
         options = settings.publish.hatena
         client = HatenaClient(
-            options, api_key(options), locale=settings.desk.locale, policy=self.policy
+            options,
+            secret(options.key_env, self.name),
+            locale=settings.desk.locale,
+            policy=self.policy,
         )
         return publish_remote(self.name, client, posts, ledger, f"{options.blog_id} (Hatena Blog)")
 

@@ -14,7 +14,6 @@ The post's slug is its marker: an attempt whose answer never came is looked up b
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from html import escape, unescape
 from typing import Any, ClassVar
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from foreigndesk.config import Settings, WordPressSettings
+from foreigndesk.credentials import secret
 from foreigndesk.errors import DeskError
 from foreigndesk.hookspecs import hookimpl
 from foreigndesk.models import Post
@@ -195,16 +195,6 @@ class WordPressClient:
         return _remote(_json(response, "an updated post"), "an updated post")
 
 
-def app_password(options: WordPressSettings) -> str:
-    value = os.environ.get(options.password_env, "").strip()
-    if not value:
-        raise DeskError(
-            f"wordpress: no application password — set the environment variable"
-            f" {options.password_env}"
-        )
-    return value
-
-
 class WordPressTarget:
     name: ClassVar[str] = "wordpress"
 
@@ -214,7 +204,10 @@ class WordPressTarget:
     def publish(self, posts: Sequence[Post], settings: Settings, ledger: Ledger) -> PublishReport:
         options = settings.publish.wordpress
         client = WordPressClient(
-            options, app_password(options), locale=settings.desk.locale, policy=self.policy
+            options,
+            secret(options.password_env, self.name, what="application password"),
+            locale=settings.desk.locale,
+            policy=self.policy,
         )
         return publish_remote(self.name, client, posts, ledger, options.api_url)
 

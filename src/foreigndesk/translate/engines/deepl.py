@@ -14,10 +14,10 @@ from typing import ClassVar, Literal
 import httpx
 
 from foreigndesk.config import Settings
+from foreigndesk.credentials import secret
 from foreigndesk.errors import EngineError
 from foreigndesk.hookspecs import hookimpl
 from foreigndesk.translate.engine import Engine, EngineLimits, EngineResult, EngineSpec
-from foreigndesk.translate.engines._remote import secret
 from foreigndesk.translate.glossary import Glossary
 from foreigndesk.translate.http import EngineHttp, RetryPolicy
 from foreigndesk.translate.languages import all_pairs
