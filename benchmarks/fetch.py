@@ -48,12 +48,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fakes and tests.conftest
 
-from tests.conftest import write_config  # noqa: E402
-from tests.fakes.web import LoadPlan, LoadWeb, test_resolver  # noqa: E402
+from tests.fakes.load_desk import open_load_desk  # noqa: E402
+from tests.fakes.web import LoadPlan, LoadWeb  # noqa: E402
 
-from foreigndesk.config import load_settings  # noqa: E402
 from foreigndesk.pipeline import Desk, RunReport  # noqa: E402
-from foreigndesk.store import Store  # noqa: E402
 from foreigndesk.store.tables import ArticleRow  # noqa: E402
 
 TIMEOUT = 5.0
@@ -67,22 +65,7 @@ def peak_rss_mb() -> float:
 
 def open_desk(root: Path, web: LoadWeb) -> Desk:
     root.mkdir()
-    config = write_config(
-        root,
-        fetch={
-            # Only the load's own host names are let through the SSRF guard.
-            "allow_hosts": [],
-            "host_delay": 0.0,
-            "timeout": TIMEOUT,
-            "concurrency": CONCURRENCY,
-            "retry_base_seconds": 1.0,
-        },
-    )
-    settings = load_settings(config)
-    store = Store.open(settings.database_url)
-    for host, feed in web.plan.feeds:
-        store.add_source(web.url(host, feed), "en")
-    return Desk(settings, store, allow_hosts=web.plan.host_names, resolver=test_resolver)
+    return open_load_desk(root, web, timeout=TIMEOUT, concurrency=CONCURRENCY)
 
 
 def stored_urls(desk: Desk) -> list[str]:

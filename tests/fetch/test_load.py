@@ -17,13 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from foreigndesk.config import load_settings
 from foreigndesk.pipeline import Desk, RunReport
-from foreigndesk.store import Store
 from foreigndesk.store.tables import ArticleRow, PageRow
-from tests.conftest import write_config
+from tests.fakes.load_desk import open_load_desk
 from tests.fakes.web import Answer, LoadPlan, LoadWeb
-from tests.fakes.web import test_resolver as loopback_resolver
 
 pytestmark = pytest.mark.slow
 
@@ -46,21 +43,7 @@ MAX_RSS_MB = 500
 
 
 def open_desk(folder: Path, web: LoadWeb) -> Desk:
-    config = write_config(
-        folder,
-        fetch={
-            # Only the load's own host names get through the SSRF guard, not 127.0.0.1.
-            "allow_hosts": [],
-            "host_delay": 0.0,
-            "timeout": TIMEOUT,
-            "retry_base_seconds": 1.0,
-        },
-    )
-    settings = load_settings(config)
-    store = Store.open(settings.database_url)
-    for host, feed in web.plan.feeds:
-        store.add_source(web.url(host, feed), "en")
-    return Desk(settings, store, allow_hosts=web.plan.host_names, resolver=loopback_resolver)
+    return open_load_desk(folder, web, timeout=TIMEOUT)
 
 
 def article_states(desk: Desk) -> dict[str, tuple[str, str | None]]:
