@@ -501,9 +501,6 @@ class Store:
             row = session.get_one(ArticleRow, article_id)
             row.status, row.error, row.failed_stage = ArticleStatus.FETCHED.value, None, None
 
-    def save_page(self, article_id: int, result: FetchResult) -> None:
-        self.save_pages([(article_id, result)])
-
     def save_pages(self, fetched: Sequence[tuple[int, FetchResult]]) -> None:
         """Store fetched pages, compressed, and mark their articles fetched — all in one
         transaction: the fetch stage writes thousands of pages a run, and a transaction
