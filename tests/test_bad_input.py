@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from foreigndesk.config import load_settings
 from foreigndesk.models import ArticleStatus
-from foreigndesk.pipeline import Desk, RunReport
+from foreigndesk.pipeline import Desk, RunReport, SilentReporter
+from foreigndesk.sample import serve_directory
+from foreigndesk.store import Store
 from tests.conftest import invoke
 
 
@@ -67,3 +70,36 @@ def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [line] = result.output.strip().splitlines()
     assert line.startswith(f"error: {config}: not valid TOML")
+
+
+def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
+    config_path: Path, tmp_path: Path
+) -> None:
+    paragraph = "<p>The harbour’s tide gauge — read every hour — sets the city’s plans.</p>"
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tide gauges</title></head><body><article>'
+        f"<h1>Tide gauges</h1>{paragraph * 3}<p>After the damage DAMAGE the text goes on.</p>"
+        f"{paragraph}</article></body></html>"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "tides.html").write_bytes(page.encode("utf-8").replace(b"DAMAGE", b"\xff"))
+    settings = load_settings(config_path)
+    reporter = SilentReporter()
+    desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
+    with serve_directory(site) as url:
+        desk.store.add_source(f"{url}tides.html", "en")
+        report = RunReport()
+        desk.discover(report)
+        desk.fetch_pages(report)
+        desk.extract(report)
+
+    assert report.extracted == 1
+    [article] = desk.store.articles()
+    [line] = reporter.errors
+    assert f"article {article.id}" in line
+    assert "1 byte(s) of the page could not be read as utf-8" in line
+    assert "check the text against the original" in line
+    blocks = desk.store.article(article.id).blocks
+    assert any("the text goes on" in b.text and "\ufffd" in b.text for b in blocks)
+    desk.store.close()

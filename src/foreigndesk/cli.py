@@ -510,6 +510,8 @@ def extract_command(
         ("description", article.description),
         ("tags", ", ".join(article.tags)),
         ("extractor", article.extractor),
+        ("encoding", article.encoding),
+        ("undecodable bytes", str(article.undecodable_bytes or "")),
     ):
         if value:
             out.print(f"{label}: {value}", highlight=False, markup=False)

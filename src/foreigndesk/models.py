@@ -99,6 +99,10 @@ class ExtractedArticle:
     updated: date | None = None
     tags: tuple[str, ...] = ()
     extractor: str = "trafilatura"
+    #: The codec the page was read with, and how many of its bytes it could not read
+    #: (each became U+FFFD in the text: the original itself is damaged there).
+    encoding: str = "utf-8"
+    undecodable_bytes: int = 0
 
 
 @dataclass(frozen=True)

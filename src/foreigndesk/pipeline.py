@@ -491,6 +491,15 @@ class Desk:
                 fetched_at=page.fetched_at,
                 lang=article.source_lang,
             )
+            if extracted.undecodable_bytes:
+                damage = (
+                    f"article {article_id} ({page.final_url}): {extracted.undecodable_bytes}"
+                    f" byte(s) of the page could not be read as {extracted.encoding} and became"
+                    " U+FFFD — check the text against the original; if all of it reads wrong,"
+                    " the site declares the wrong charset"
+                )
+                logger.warning(damage)
+                self.reporter.error(damage)
             signature = near_duplicate_signature(extracted.blocks)
             duplicate_of = self.store.save_extraction(
                 article_id,

@@ -19,6 +19,7 @@ from foreigndesk.extract.authors import find_byline, page_authors
 from foreigndesk.extract.blocks import body_to_blocks
 from foreigndesk.extract.body import article_scope, paragraph_chars, trafilatura_body
 from foreigndesk.extract.boilerplate import drop_boilerplate
+from foreigndesk.extract.decoding import page_encoding
 from foreigndesk.extract.fallback import better_body
 from foreigndesk.extract.figures import set_figures_aside
 from foreigndesk.extract.header import drop_header
@@ -63,7 +64,8 @@ def extract_article(
     ``lang`` is the source's language, used when the page does not declare one;
     ``fetched_at`` anchors relative dates ("3 hours ago").
     """
-    tree = parse_page(content, encoding)
+    read = page_encoding(content, encoding)
+    tree = parse_page(content, read)
     # Metadata first, while the tree still has its scripts, links and footer.
     meta = read_meta(tree)
     objects = read_jsonld(tree)
@@ -127,6 +129,8 @@ def extract_article(
         updated=updated_date(meta, article, declared_lang),
         tags=page_tags(meta, article),
         extractor=extractor,
+        encoding=read.codec,
+        undecodable_bytes=read.undecodable,
     )
 
 

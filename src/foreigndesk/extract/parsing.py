@@ -19,7 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from foreigndesk.errors import DeskError
-from foreigndesk.extract.decoding import page_encoding
+from foreigndesk.extract.decoding import PageEncoding
 
 _PREAMBLE = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>)?", re.I)
 _PREAMBLE_TEXT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>)?", re.I)
@@ -64,13 +64,17 @@ def _from_text(content: bytes, encoding: str) -> lxml_html.HtmlElement:
     return lxml_html.document_fromstring(text, parser=_parser(None))
 
 
-def parse_page(content: bytes, encoding: str | None = None) -> lxml_html.HtmlElement:
-    """The page as an lxml HTML tree; raises DeskError when it is not HTML at all."""
+def parse_page(content: bytes, encoding: PageEncoding) -> lxml_html.HtmlElement:
+    """The page as an lxml HTML tree; raises DeskError when it is not HTML at all.
+
+    A page with bytes its codec cannot read is decoded here, with U+FFFD for each: libxml2
+    given such bytes stops at the first one and drops the rest of the page.
+    """
     if not content.strip():
         raise DeskError("page is empty")
-    codec = page_encoding(content, encoding)
+    codec = encoding.codec
     try:
-        if _ASCII_SUPERSETS.match(codec):
+        if not encoding.undecodable and _ASCII_SUPERSETS.match(codec):
             try:
                 return _from_bytes(content, codec)
             except LookupError:  # a codec Python knows and libxml2 does not
