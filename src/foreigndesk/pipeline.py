@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError, UnsupportedPair
@@ -35,6 +36,7 @@ from foreigndesk.extract import (
     signature_from_bytes,
 )
 from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy, FetchResult
+from foreigndesk.fetch.hosts import interleave_hosts
 from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import (
     TRANSLATABLE_KINDS,
@@ -387,6 +389,7 @@ class Desk:
             return
         self.reporter.stage("fetch", len(ids))
         targets = self.store.fetch_targets(ids)
+        ids = interleave_hosts(ids, lambda i: urlsplit(targets[i][0]).hostname)
         pages = _PageBatch(self.store)
 
         async def all_pages() -> None:

@@ -113,7 +113,10 @@ class Fetcher:
         self.policy = policy
         guard = AddressGuard.allowing(policy.allow_hosts)
         self._client = httpx.AsyncClient(
-            transport=transport or guarded_transport(guard, resolver, policy.total * 2),
+            transport=transport
+            or guarded_transport(
+                guard, resolver, per_host=policy.per_host, max_hosts=policy.total * 2
+            ),
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=False,

@@ -4,12 +4,33 @@ own request to wait (Retry-After) honoured for every later request to it."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from foreigndesk.errors import Deferred
+
+T = TypeVar("T")
+
+
+def interleave_hosts(items: Iterable[T], host_of: Callable[[T], Hashable]) -> list[T]:
+    """``items`` taken one host at a time, round-robin, each host's in their own order.
+
+    Pages come out of discovery a feed at a time, so a host's pages sit together: fetched
+    in that order, the requests in flight belong to a handful of hosts, each held to its
+    few slots, while the global limit goes unused. Interleaved, every window of the list
+    spans as many hosts as there are.
+    """
+    queues: dict[Hashable, list[T]] = defaultdict(list)
+    for item in items:
+        queues[host_of(item)].append(item)
+    gap = object()
+    rounds = itertools.zip_longest(*queues.values(), fillvalue=gap)
+    return [cast(T, item) for row in rounds for item in row if item is not gap]
 
 
 class HostCoolingDown(Deferred):
