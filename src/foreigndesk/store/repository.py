@@ -220,31 +220,30 @@ class Store:
         now = utcnow()
         with self.transaction() as session:
             new = 0
-            unique = list(dict.fromkeys(urls))
-            # Many rows per statement (a feed's worth is one), under SQLite's 999 parameters.
-            for start in range(0, len(unique), 100):
-                rows = [
-                    {
-                        "source_id": source_id,
-                        "url": url,
-                        "status": ArticleStatus.DISCOVERED.value,
-                        "attempts": 0,
-                        "authors": [],
-                        "repeats": [],
-                        "tags": [],
-                        "discovered_at": now,
-                        "updated_at": now,
-                    }
-                    for url in unique[start : start + 100]
-                ]
+            rows = [
+                {
+                    "source_id": source_id,
+                    "url": url,
+                    "status": ArticleStatus.DISCOVERED.value,
+                    "attempts": 0,
+                    "authors": [],
+                    "repeats": [],
+                    "tags": [],
+                    "discovered_at": now,
+                    "updated_at": now,
+                }
+                for url in dict.fromkeys(urls)
+            ]
+            if rows:
+                # One compiled statement, run for many rows (SQLAlchemy batches them into
+                # multi-row INSERTs); RETURNING, not rowcount: psycopg reports no count for
+                # ON CONFLICT.
                 statement = (
                     self._insert(ArticleRow)
-                    .values(rows)
                     .on_conflict_do_nothing(index_elements=["url"])
-                    # RETURNING, not rowcount: psycopg reports no count for this statement.
                     .returning(ArticleRow.id)
                 )
-                new += len(session.execute(statement).all())
+                new = len(session.connection().execute(statement, rows).all())
             row = session.get_one(SourceRow, source_id)
             row.title = row.title or title
             row.etag, row.last_modified = etag, last_modified
