@@ -367,6 +367,9 @@ class StageReporter:
     def error(self, message: str) -> None:
         self.errors.append((self.current, message))
 
+    def warning(self, message: str) -> None:
+        self.errors.append((self.current, f"warning: {message}"))
+
     def durations(self, end: float) -> list[tuple[str, float]]:
         ends = [t for _, t in self.marks[1:]] + [end]
         return [(name, stop - start) for (name, start), stop in zip(self.marks, ends, strict=True)]

@@ -96,7 +96,8 @@ def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
 
     assert report.extracted == 1
     [article] = desk.store.articles()
-    [line] = reporter.errors
+    assert reporter.errors == []
+    [line] = reporter.warnings
     assert f"article {article.id}" in line
     assert "1 byte(s) of the page could not be read as utf-8" in line
     assert "check the text against the original" in line

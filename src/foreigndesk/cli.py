@@ -131,6 +131,11 @@ class RichReporter:
     def error(self, message: str) -> None:
         self.progress.console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
 
+    def warning(self, message: str) -> None:
+        self.progress.console.print(
+            f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True
+        )
+
 
 class LineReporter:
     """For long-running commands: error lines only, no bars to redraw for hours."""
@@ -143,6 +148,9 @@ class LineReporter:
 
     def error(self, message: str) -> None:
         err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+
+    def warning(self, message: str) -> None:
+        err.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
 
 
 def _progress() -> Progress:

@@ -77,12 +77,17 @@ class Reporter(Protocol):
 
     def error(self, message: str) -> None: ...
 
+    def warning(self, message: str) -> None:
+        """Something the editor should know of that did not stop the article."""
+
 
 class SilentReporter:
-    """Collects error lines and nothing else: for tests, benchmarks and library use."""
+    """Collects error and warning lines and nothing else: for tests, benchmarks and
+    library use."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def stage(self, name: str, total: int) -> None:
         pass
@@ -92,6 +97,9 @@ class SilentReporter:
 
     def error(self, message: str) -> None:
         self.errors.append(message)
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)
 
 
 @dataclass
@@ -502,7 +510,7 @@ class Desk:
                     " the site declares the wrong charset"
                 )
                 logger.warning(damage)
-                self.reporter.error(damage)
+                self.reporter.warning(damage)
             signature = near_duplicate_signature(extracted.blocks)
             duplicate_of = self.store.save_extraction(
                 article_id,
