@@ -14,13 +14,10 @@ is damaged instead of passing the damage on silently.
 from __future__ import annotations
 
 import codecs
-import logging
 import re
 from typing import NamedTuple
 
 from charset_normalizer import from_bytes
-
-logger = logging.getLogger(__name__)
 
 #: Where a page declares its charset: ``<meta charset=…>`` or the http-equiv form.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
@@ -112,8 +109,11 @@ def page_encoding(content: bytes, encoding: str | None = None) -> PageEncoding:
     for bom, name in _BOMS:
         if content.startswith(bom):
             return PageEncoding(name, undecodable_bytes(content, name))
-    utf8_unread = undecodable_bytes(content, "utf-8")
-    if not utf8_unread:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
         return PageEncoding("utf-8")
     damaged: dict[str, int] = {}
     for label in (encoding, declared_encoding(content)):
@@ -123,15 +123,15 @@ def page_encoding(content: bytes, encoding: str | None = None) -> PageEncoding:
             if not unread:
                 return PageEncoding(declared)
             damaged[declared] = unread
-    if "utf-8" in damaged and _mostly_utf8(content, utf8_unread):
-        return PageEncoding("utf-8", utf8_unread)
+    if "utf-8" in damaged and _mostly_utf8(content, damaged["utf-8"]):
+        return PageEncoding("utf-8", damaged["utf-8"])
     sample = content if len(content) < 20000 else content[:10000] + content[-10000:]
     best = from_bytes(sample).best()
     guessed = _known(best.encoding) if best is not None and best.encoding else None
     if guessed and guessed not in damaged:
         damaged[guessed] = undecodable_bytes(content, guessed)
     if not damaged:
-        return PageEncoding("utf-8", utf8_unread)
+        return PageEncoding("utf-8", undecodable_bytes(content, "utf-8"))
     # The fewest damaged bytes; on a tie the declaration, which comes first.
     codec = min(damaged, key=damaged.__getitem__)
     return PageEncoding(codec, damaged[codec])
