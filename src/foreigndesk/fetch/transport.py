@@ -174,8 +174,8 @@ class PerHostTransport(httpx.AsyncBaseTransport):
 
     async def _close_least_recent(self) -> None:
         for key in list(self._pools)[: max(0, len(self._pools) - self._max_hosts)]:
-            pool = self._pools[key]
-            if pool.open == 0:
+            pool = self._pools.get(key)  # another request may have closed it meanwhile
+            if pool is not None and pool.open == 0:
                 del self._pools[key]
                 await pool.transport.aclose()
 
