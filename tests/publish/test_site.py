@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from lxml import etree, html
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Post
+from foreigndesk.publish.digest import post_digest
 from foreigndesk.publish.site import build_site, render_post_html
 from tests.publish.conftest import make_article, make_post, make_translation
 
@@ -22,6 +27,13 @@ from tests.publish.conftest import make_article, make_post, make_translation
 def _page(data: bytes | str) -> Any:
     """An lxml tree, typed loosely: XPath answers are whatever the expression selects."""
     return html.fromstring(data)
+
+
+def into(settings: Settings, folder: str) -> Settings:
+    """The same settings, building into another folder."""
+    return settings.model_copy(
+        update={"site": settings.site.model_copy(update={"output_dir": folder})}
+    )
 
 
 def with_site(settings: Settings, **options: object) -> Settings:
@@ -229,3 +241,109 @@ def test_rendering_on_two_processes_gives_the_same_bytes(
     report = build_site(many, two, processes=2)
     assert snapshot(two.output_dir) == one
     assert report.written == len(one)
+
+
+def numerous_posts(settings: Settings, count: int) -> list[Post]:
+    """``count`` posts over a year: one composed post, told apart by number and date."""
+    first = make_post(make_article(1), settings)
+    posts = []
+    for n in range(1, count + 1):
+        post = dataclasses.replace(
+            first,
+            article_id=n,
+            slug=f"harbour-story-{n}",
+            title=f"{first.title} {n}",
+            published=date(2024, 12, 31) - timedelta(days=n % 365),
+            tags=(f"tema-{n % 7}", "puertos"),
+        )
+        posts.append(dataclasses.replace(post, content_hash=post_digest(post)))
+    return posts
+
+
+FORKED_BUILD = """
+import logging, sys, threading
+from pathlib import Path
+
+from foreigndesk.config import load_settings
+from foreigndesk.publish.site import build_site, forked_rendering
+from tests.publish.test_site import numerous_posts
+
+logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, format="%(message)s")
+settings = load_settings(Path(sys.argv[1]))
+posts = numerous_posts(settings, 500)
+stop = threading.Event()
+beside = threading.Thread(target=stop.wait)
+beside.start()
+with forked_rendering(2):
+    build_site(posts, settings)  # another thread runs: one process
+    print("thread stopped")
+    stop.set()
+    beside.join()
+    build_site(posts, settings.model_copy(
+        update={"site": settings.site.model_copy(update={"output_dir": "forked"})}))
+"""
+
+
+def test_a_command_line_build_renders_on_forked_processes_with_the_same_bytes(
+    settings: Settings,
+) -> None:
+    # In a process of its own, which runs no thread the test runner started.
+    script = subprocess.run(
+        [sys.executable, "-c", FORKED_BUILD, str(settings.root / "desk.toml")],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, _, after = script.stdout.partition("thread stopped")
+    assert "rendered on" not in before
+    assert "rendered on 2 processes" in after
+    here = into(settings, "here")
+    assert build_site(numerous_posts(settings, 500), here, processes=1).written > 1000
+    assert snapshot(settings.root / "forked") == snapshot(here.output_dir)
+    assert snapshot(settings.root / "public") == snapshot(here.output_dir)
+
+
+def test_an_incremental_build_is_a_fresh_build_after_any_change(
+    settings: Settings, many: list[Post]
+) -> None:
+    def fresh_copy(posts: list[Post]) -> dict[str, bytes]:
+        elsewhere = into(settings, "fresh")
+        shutil.rmtree(elsewhere.output_dir, ignore_errors=True)
+        build_site(posts, elsewhere)
+        return snapshot(elsewhere.output_dir)
+
+    def changed(post: Post, **values: object) -> Post:
+        post = dataclasses.replace(post, **values)  # type: ignore[arg-type]
+        return dataclasses.replace(post, content_hash=post_digest(post))
+
+    posts = list(many)
+    build_site(posts, settings)
+    changes: list[Callable[[], object]] = [
+        lambda: posts.__setitem__(4, changed(posts[4], published=date(2023, 1, 1))),
+        lambda: posts.__setitem__(2, changed(posts[2], pairs=())),
+        lambda: posts.__setitem__(7, changed(posts[7], tags=("nuevo",))),
+        lambda: posts.pop(0),
+        lambda: posts.insert(3, changed(many[0], slug="de-vuelta", article_id=99)),
+    ]
+    for change in changes:
+        change()
+        build_site(posts, settings)
+        assert snapshot(settings.output_dir) == fresh_copy(posts)
+    assert not (settings.output_dir / "posts" / many[2].slug / "bilingual.html").exists()
+
+
+def test_a_changed_post_template_rewrites_every_post_page(
+    settings: Settings, many: list[Post], tmp_path: Path
+) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    settings = with_site(settings, templates_dir="theme")
+    build_site(many, settings)
+    (theme / "post.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ post.title }}</h1>{% endblock %}'
+    )
+    report = build_site(many, settings)
+    assert report.written == len(many)
+    page = (settings.output_dir / "posts" / many[3].slug / "index.html").read_text()
+    assert f"<h1>{many[3].title}</h1>" in page

@@ -28,7 +28,9 @@ def check_relative(relative: str) -> str:
         or relative.startswith("/")
         or "\\" in relative
         or "\x00" in relative
-        or any(part in ("", ".", "..") for part in parts)
+        or "" in parts
+        or "." in parts
+        or ".." in parts
     ):
         raise DeskError(
             f"refusing to write {relative!r}: it would not be a file inside the output folder"
@@ -37,12 +39,22 @@ def check_relative(relative: str) -> str:
     return relative
 
 
-def _create(path: Path, data: bytes, make_parent: bool) -> None:
+def _create(path: str, data: bytes) -> None:
     """A new file: nobody can be reading it yet, so it is written in place, with the bare
-    system calls (file creation is most of a full build's time)."""
-    if make_parent:
-        os.makedirs(path.parent, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    system calls (file creation is most of a full build's time). Its folder is made when
+    the file cannot be created for want of it, so a folder costs one ``mkdir``."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        parent = os.path.dirname(path)
+        try:
+            os.mkdir(parent)
+        except FileNotFoundError:
+            os.makedirs(parent, exist_ok=True)
+        except FileExistsError:  # made meanwhile by another writer
+            pass
+        fd = os.open(path, flags, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -51,19 +63,35 @@ def _create(path: Path, data: bytes, make_parent: bool) -> None:
         os.close(fd)
 
 
-class OutputFolder:
-    """A folder the desk writes into, counting what it wrote and what it left alone."""
+#: New files handed to a writer thread at once.
+_BATCH = 32
 
-    def __init__(self, root: Path) -> None:
+
+def _create_all(files: list[tuple[str, bytes]]) -> None:
+    for path, data in files:
+        _create(path, data)
+
+
+class OutputFolder:
+    """A folder the desk writes into, counting what it wrote and what it left alone.
+
+    ``writers``: how many threads create the new files of a build into an empty folder
+    (0: the thread that writes them); file creation is system calls that release the GIL,
+    so on threads it overlaps the rendering of the next pages.
+    """
+
+    def __init__(self, root: Path, *, writers: int = 4) -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
+        self._prefix = f"{self.root}{os.sep}"
+        self.writers = writers
         self.written = 0
         self.unchanged = 0
         #: Every path written or confirmed in this run, relative to the root.
         self.paths: set[str] = set()
-        self._made: set[str] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
+        self._batch: list[tuple[str, bytes]] = []
         #: Nothing was there when the run began: a file not yet written is new, and is
         #: written without first being read (half the system calls of a full build).
         self.empty_at_start = not any(os.scandir(self.root))
@@ -76,47 +104,62 @@ class OutputFolder:
         self.paths.add(relative)
         self.unchanged += 1
 
+    def keep_all(self, relatives: Iterable[str]) -> None:
+        kept = list(relatives)
+        self.paths.update(kept)
+        self.unchanged += len(kept)
+
     def exists(self, relative: str) -> bool:
         return os.path.exists(self.path(relative))
 
     def write(self, relative: str, content: str | bytes) -> bool:
         """Write when the bytes differ from what is there; True when something was written."""
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path = self.path(relative)
+        path = self._prefix + check_relative(relative)
+        if self.empty_at_start and relative not in self.paths:
+            self.paths.add(relative)
+            self.written += 1
+            self._create(path, data)
+            return True
         existed = False
-        if not (self.empty_at_start and relative not in self.paths):
-            try:
-                with open(path, "rb") as handle:
-                    if handle.read() == data:
-                        self.paths.add(relative)
-                        self.unchanged += 1
-                        return False
-                existed = True
-            except FileNotFoundError:
-                pass
+        try:
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    self.paths.add(relative)
+                    self.unchanged += 1
+                    return False
+            existed = True
+        except FileNotFoundError:
+            pass
         self.paths.add(relative)
         self.written += 1
-        parent = relative.rpartition("/")[0]
-        if not existed and self.empty_at_start:
-            # A full build into an empty folder: file creation is system calls that release
-            # the GIL, so they run on threads while the next page is rendered.
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="site-write")
-            self._pending.append(self._pool.submit(_create, path, data, bool(parent)))
-            if len(self._pending) > 512:
-                self._settle(256)
-            return True
-        if parent and parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
         if existed:
-            temporary = path.with_name(f".{path.name}.tmp")
+            folder, _, name = path.rpartition(os.sep)
+            temporary = f"{folder}{os.sep}.{name}.tmp"
             with open(temporary, "wb") as handle:
                 handle.write(data)
             os.replace(temporary, path)
         else:
-            _create(path, data, False)
+            _create(path, data)
         return True
+
+    def _create(self, path: str, data: bytes) -> None:
+        if self.writers <= 0:
+            _create(path, data)
+            return
+        self._batch.append((path, data))
+        if len(self._batch) >= _BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if not self._batch:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.writers, thread_name_prefix="site-write")
+        self._pending.append(self._pool.submit(_create_all, self._batch))
+        self._batch = []
+        if len(self._pending) > 32:  # a bound on the pages held in memory
+            self._settle(16)
 
     def _settle(self, keep: int = 0) -> None:
         while len(self._pending) > keep:
@@ -124,6 +167,7 @@ class OutputFolder:
 
     def flush(self) -> None:
         """Wait until every file handed to the writer threads is on disk (raises their error)."""
+        self._submit()
         self._settle()
         if self._pool is not None:
             self._pool.shutdown()
