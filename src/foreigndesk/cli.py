@@ -13,6 +13,7 @@ import http.server
 import json
 import re
 import socketserver
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -153,13 +154,14 @@ class LineReporter:
         err.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
 
 
-def _progress() -> Progress:
+def _progress(*, auto_refresh: bool = True) -> Progress:
     return Progress(
         TextColumn("{task.description:>10}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=err,
         transient=False,
+        auto_refresh=auto_refresh,
     )
 
 
@@ -570,14 +572,39 @@ def approve(
             out.print(f"approved {article.id} {article.title}{note}", highlight=False)
 
 
+class _HandDrawnReporter(RichReporter):
+    """Bars redrawn as the work advances (at most ten times a second) rather than by a
+    thread of rich's, so that the site build finds its process running no other thread
+    and renders on forked processes: forking beside a running thread can hang the fork."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(progress)
+        self._drawn = 0.0
+
+    def advance(self) -> None:
+        super().advance()
+        now = time.monotonic()
+        if now - self._drawn >= 0.1:
+            self._drawn = now
+            self.progress.refresh()
+
+
+def _publish(config: Path, targets: list[str] | None = None) -> RunReport:
+    """Publish, the static site rendered on forked processes as only a command line may."""
+    from foreigndesk.publish.site import forked_rendering  # loads the theme's libraries
+
+    progress = _progress(auto_refresh=False)
+    with progress, _desk(config, _HandDrawnReporter(progress)) as desk, forked_rendering():
+        report = RunReport()
+        desk.publish(report, targets)
+    return report
+
+
 @app.command()
 @_one_line_errors
 def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Publish approved articles and build the site."""
-    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
-        report = RunReport()
-        desk.publish(report)
-    _summary(report)
+    _summary(_publish(config))
 
 
 @app.command()
@@ -591,10 +618,7 @@ def publish(
 ) -> None:
     """Publish approved articles and bring the chosen targets up to date."""
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
-    with _progress() as progress, _desk(config, RichReporter(progress)) as desk:
-        report = RunReport()
-        desk.publish(report, targets)
-    _summary(report)
+    _summary(_publish(config, targets))
 
 
 @app.command()
