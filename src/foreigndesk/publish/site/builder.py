@@ -111,6 +111,23 @@ def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
     return result
 
 
+class _LongDates:
+    """Dates in the desk's locale: a site has a few hundred dates, shown thousands of
+    times, and each is formatted once."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.shown: dict[date, str] = {}
+
+    def __call__(self, value: date | None) -> str:
+        if not value:
+            return ""
+        shown = self.shown.get(value)
+        if shown is None:
+            shown = self.shown[value] = format_date(value, format="long", locale=self.locale)
+        return shown
+
+
 class _Build:
     """One build's state: the old and new page keys, and the pages still to write."""
 
@@ -129,7 +146,7 @@ class _Build:
         self.env = theme.env
         self.theme = theme.key
         self._templates: dict[str, Template] = {}
-        self._dates: dict[date, str] = {}
+        self.when = _LongDates(settings.desk.locale)
         lang = settings.desk.target_lang
         self.context: dict[str, Any] = {
             "site": settings.site,
@@ -141,17 +158,6 @@ class _Build:
             "when": self.when,
             "attribution_html": lambda post: attribution_html(post, settings.desk.locale),
         }
-
-    def when(self, value: date | None) -> str:
-        """The date in the desk's locale (a site has a few hundred dates, shown thousands
-        of times: each is formatted once)."""
-        if not value:
-            return ""
-        shown = self._dates.get(value)
-        if shown is None:
-            locale = self.settings.desk.locale
-            shown = self._dates[value] = format_date(value, format="long", locale=locale)
-        return shown
 
     def changed(self, relative: str, key_parts: Iterable[str]) -> bool:
         """Whether ``relative`` is to be written: its key changed, or the folder did."""
@@ -364,6 +370,7 @@ def _build_site(posts: Sequence[Post], settings: Settings, processes: int | None
             build.template(name)
         build.when(date(2000, 1, 1))
     write_pages(folder, build.pages, processes)
+    build.pages.clear()  # they refer to the build, and with it to every post
     folder.flush()
     folder.remove([*(build.old.keys() - build.new.keys()), *stale])
     after = Manifest(build.theme, slugs, hashes, bilingual, build.new)
