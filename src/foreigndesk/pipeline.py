@@ -180,20 +180,6 @@ def segment_labels(article: Article) -> dict[str, str]:
     return labels
 
 
-def fetch_policy(settings: Settings, allow_hosts: Iterable[str] = ()) -> FetchPolicy:
-    """How the desk fetches: its User-Agent, limits and politeness, from the settings."""
-    options = settings.fetch
-    return FetchPolicy(
-        user_agent=settings.user_agent,
-        timeout=options.timeout,
-        max_bytes=options.max_bytes,
-        per_host=options.per_host,
-        host_delay=options.host_delay,
-        total=options.concurrency,
-        allow_hosts=frozenset(options.allow_hosts) | frozenset(allow_hosts),
-    )
-
-
 def extract_page(
     settings: Settings,
     location: str,
@@ -210,7 +196,7 @@ def extract_page(
     if location.startswith(("http://", "https://")):
 
         async def fetch() -> FetchResult:
-            async with Fetcher(fetch_policy(settings)) as fetcher:
+            async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
                 return await fetcher.get(location)
 
         result = asyncio.run(fetch())
@@ -296,7 +282,7 @@ class Desk:
         self._engines: dict[str, Engine] = {}
 
     def fetch_policy(self) -> FetchPolicy:
-        return fetch_policy(self.settings, self._allow_hosts)
+        return FetchPolicy.from_settings(self.settings, self._allow_hosts)
 
     def _fetcher(self) -> Fetcher:
         return Fetcher(self.fetch_policy(), robots_store=self.store, resolver=self._resolver)

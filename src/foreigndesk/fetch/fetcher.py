@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -24,6 +26,9 @@ from foreigndesk.fetch.hosts import HostGate
 from foreigndesk.fetch.robots import Robots, RobotsStore
 from foreigndesk.fetch.transport import Resolver, guarded_transport, system_resolver
 from foreigndesk.retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from foreigndesk.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +71,20 @@ class FetchPolicy:
     total: int = 64
     allow_hosts: frozenset[str] = field(default_factory=frozenset)
     obey_robots: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings, allow_hosts: Iterable[str] = ()) -> FetchPolicy:
+        """How the desk fetches, from its settings; ``allow_hosts`` opens more hosts."""
+        options = settings.fetch
+        return cls(
+            user_agent=settings.user_agent,
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+            per_host=options.per_host,
+            host_delay=options.host_delay,
+            total=options.concurrency,
+            allow_hosts=frozenset(options.allow_hosts) | frozenset(allow_hosts),
+        )
 
 
 def _host(url: str) -> str:

@@ -46,23 +46,10 @@ def sources(posts: Sequence[Post]) -> set[str]:
     return {url for url in found if urlsplit(url).scheme in ("http", "https")}
 
 
-def _policy(settings: Settings) -> FetchPolicy:
-    options = settings.fetch
-    return FetchPolicy(
-        user_agent=settings.user_agent,
-        timeout=options.timeout,
-        max_bytes=options.max_bytes,
-        per_host=options.per_host,
-        host_delay=options.host_delay,
-        total=options.concurrency,
-        allow_hosts=frozenset(options.allow_hosts),
-    )
-
-
 async def _fetch_all(settings: Settings, urls: Sequence[str]) -> dict[str, tuple[str, bytes]]:
     got: dict[str, tuple[str, bytes]] = {}
 
-    async with Fetcher(_policy(settings)) as fetcher:
+    async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
 
         async def one(url: str) -> None:
             try:
