@@ -155,17 +155,6 @@ def main() -> None:
     plan = LoadPlan(
         hosts=args.hosts, feeds_per_host=args.feeds_per_host, items_per_feed=args.items_per_feed
     )
-    faults = plan.faults
-    dead_feeds = {key for key, fault in faults.items() if fault.permanent and "/feeds/" in key[1]}
-    good = {
-        (host, path)
-        for host, feed in plan.feeds
-        if (host, feed) not in dead_feeds
-        for path in plan.items(host, feed)
-        if not path.startswith("/private/")
-        and not ((host, path) in faults and faults[host, path].permanent)
-    }
-
     with LoadWeb(plan) as web, tempfile.TemporaryDirectory(prefix="foreigndesk-fetch-") as temp:
         desk = open_desk(Path(temp) / "desk", web)
         report = RunReport()
@@ -194,7 +183,7 @@ def main() -> None:
         final = set(stored_urls(desk))
         desk.store.close()
 
-    good_urls = {f"http://{host}:{web.port}{path}" for host, path in good}
+    good_urls = {f"http://{host}:{web.port}{path}" for host, path in plan.good}
     lost = len(good_urls - final)
     downloads = Counter(
         (a.host, a.path) for a in answers if a.kind == "ok" and a.path.startswith("/a/")

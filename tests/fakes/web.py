@@ -340,6 +340,27 @@ class LoadPlan:
             faults[key] = LoadFault(rng.choice(kinds), permanent)
         return faults
 
+    @cached_property
+    def listed(self) -> set[tuple[str, str]]:
+        """Every page listed by a feed that answers in the end, private pages included."""
+        faults = self.faults
+        return {
+            (host, path)
+            for host, feed in self.feeds
+            if not ((host, feed) in faults and faults[host, feed].permanent)
+            for path in self.items(host, feed)
+        }
+
+    @cached_property
+    def good(self) -> set[tuple[str, str]]:
+        """The pages a desk should end up with: listed, public, and answering in the end."""
+        faults = self.faults
+        return {
+            key
+            for key in self.listed - set(self.private)
+            if not (key in faults and faults[key].permanent)
+        }
+
     def page(self, host: str, path: str) -> bytes:
         """An article page; its text names its host and path, so a page stored under the
         wrong article would show."""
