@@ -399,6 +399,31 @@ class WebSettings(_Section):
     )
 
 
+class WorkersSettings(_Section):
+    """How the stages use the machine, and the machines: claims, pools, Celery."""
+
+    processes: int = Field(
+        0,
+        ge=0,
+        description="Processes for the CPU stages (extraction) in `run` and `watch`; 0 uses "
+        "one per core, 1 keeps them in the desk's own process.",
+    )
+    translate_in_flight: int = Field(
+        4, ge=1, description="Articles one worker translates at once (engine calls overlap)."
+    )
+    lease_seconds: int = Field(
+        120,
+        ge=10,
+        description="How long a claim on an item holds unless renewed; a live worker renews "
+        "its claims every third of it, so a dead one's items are free again after this.",
+    )
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="Celery broker for `foreigndesk worker` and `scheduler` (Redis). "
+        "Overridden by FOREIGNDESK_BROKER_URL.",
+    )
+
+
 class Settings(_Section):
     """All of desk.toml. ``root`` is the folder relative paths are resolved against."""
 
@@ -411,6 +436,7 @@ class Settings(_Section):
     publish: PublishSettings = Field(default_factory=PublishSettings)
     qa: QASettings = Field(default_factory=QASettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     root: Path = Field(default_factory=Path.cwd, exclude=True)
 
     @property
@@ -420,6 +446,10 @@ class Settings(_Section):
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
             return prefix + str(self.root / url[len(prefix) :])
         return url
+
+    @property
+    def broker_url(self) -> str:
+        return os.environ.get(f"{ENV_PREFIX}BROKER_URL") or self.workers.broker_url
 
     @property
     def output_dir(self) -> Path:

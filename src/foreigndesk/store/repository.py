@@ -40,6 +40,7 @@ from foreigndesk.models import (
     Severity,
     Source,
 )
+from foreigndesk.store.claims import ClaimLost, Claims, waiting_for
 from foreigndesk.store.database import create_db_engine, migrate
 from foreigndesk.store.tables import (
     ArticleRow,
@@ -120,6 +121,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.claims = Claims(self._sessions, engine.dialect.name)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -147,6 +149,62 @@ class Store:
         if self.engine.dialect.name == "postgresql":
             return pg_insert(table)
         return sqlite_insert(table)
+
+    @staticmethod
+    def _hold(
+        session: Session, article_ids: Sequence[int], claim: str | None, stage: ArticleStatus
+    ) -> list[int]:
+        """The first write of a stage's commit: of ``article_ids``, those still claimed by
+        ``claim`` and still waiting for ``stage``, now locked by this transaction.
+
+        Writing first matters: on SQLite the transaction takes the write lock here, before
+        it reads anything, so no other writer can slip in between its reads and its
+        writes; on PostgreSQL the rows stay locked until the commit. Without a claim
+        (a command on one article) every id is held.
+        """
+        if claim is None:
+            return list(article_ids)
+        held = session.execute(
+            update(ArticleRow)
+            .where(
+                ArticleRow.id.in_(list(article_ids)),
+                ArticleRow.claimed_by == claim,
+                or_(
+                    ArticleRow.status == stage.value,
+                    (ArticleRow.status == ArticleStatus.FAILED.value)
+                    & (ArticleRow.failed_stage == stage.value),
+                ),
+            )
+            .values(claim_expires_at=ArticleRow.claim_expires_at)
+            .returning(ArticleRow.id),
+            execution_options={"synchronize_session": False},
+        )
+        return list(held.scalars())
+
+    def _hold_one(
+        self, session: Session, article_id: int, claim: str | None, stage: ArticleStatus
+    ) -> ArticleRow:
+        if not self._hold(session, [article_id], claim, stage):
+            raise ClaimLost(f"article {article_id}")
+        row = session.get_one(ArticleRow, article_id)
+        row.claimed_by = row.claim_expires_at = None
+        return row
+
+    @staticmethod
+    def _hold_source(session: Session, source_id: int, claim: str | None) -> SourceRow:
+        if claim is not None:
+            held = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(SourceRow)
+                    .where(SourceRow.id == source_id, SourceRow.claimed_by == claim)
+                    .values(claimed_by=None, claim_expires_at=None),
+                    execution_options={"synchronize_session": False},
+                ),
+            )
+            if not held.rowcount:
+                raise ClaimLost(f"source {source_id}")
+        return session.get_one(SourceRow, source_id)
 
     # -- sources ---------------------------------------------------------------------------
 
@@ -214,11 +272,13 @@ class Store:
         last_modified: str | None,
         kind: str | None = None,
         interval: int | None = None,
+        claim: str | None = None,
     ) -> int:
         """Store the candidate URLs (each once, ever) and the source's health; returns how
         many are new. ``interval`` sets when `watch` looks again."""
         now = utcnow()
         with self.transaction() as session:
+            row = self._hold_source(session, source_id, claim)
             new = 0
             rows = [
                 {
@@ -244,7 +304,6 @@ class Store:
                     .returning(ArticleRow.id)
                 )
                 new = len(session.connection().execute(statement, rows).all())
-            row = session.get_one(SourceRow, source_id)
             row.title = row.title or title
             row.etag, row.last_modified = etag, last_modified
             row.last_checked_at = row.last_success_at = now
@@ -262,22 +321,30 @@ class Store:
             row.interval_seconds = interval
             row.next_check_at = now + timedelta(seconds=interval)
 
-    def record_source_not_modified(self, source_id: int, interval: int | None = None) -> None:
+    def record_source_not_modified(
+        self, source_id: int, interval: int | None = None, *, claim: str | None = None
+    ) -> None:
         now = utcnow()
         with self.transaction() as session:
-            row = session.get_one(SourceRow, source_id)
+            row = self._hold_source(session, source_id, claim)
             row.last_checked_at = row.last_success_at = now
             row.last_error = None
             row.consecutive_failures = 0
             self._schedule(row, interval, now)
 
     def record_source_error(
-        self, source_id: int, error: str, *, pause_after: int, retry_in: int | None = None
+        self,
+        source_id: int,
+        error: str,
+        *,
+        pause_after: int,
+        retry_in: int | None = None,
+        claim: str | None = None,
     ) -> bool:
         """Record a failed check; returns True when this failure paused the source."""
         now = utcnow()
         with self.transaction() as session:
-            row = session.get_one(SourceRow, source_id)
+            row = self._hold_source(session, source_id, claim)
             row.last_checked_at = now
             row.last_error = error
             row.consecutive_failures += 1
@@ -345,13 +412,20 @@ class Store:
             return RobotsFile(row.status_code, row.body, fetched.timestamp())
 
     def save_robots(self, host: str, robots: RobotsFile) -> None:
+        """An upsert: two workers that fetched one host's robots.txt at once both store it,
+        the later one winning, instead of the second failing on the key."""
+        values = {
+            "host": host,
+            "status_code": robots.status,
+            "body": robots.body,
+            "fetched_at": datetime.fromtimestamp(robots.fetched_at, UTC),
+        }
+        insert = self._insert(RobotsRow).values(**values)
         with self.transaction() as session:
-            session.merge(
-                RobotsRow(
-                    host=host,
-                    status_code=robots.status,
-                    body=robots.body,
-                    fetched_at=datetime.fromtimestamp(robots.fetched_at, UTC),
+            session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["host"],
+                    set_={name: insert.excluded[name] for name in values if name != "host"},
                 )
             )
 
@@ -362,18 +436,7 @@ class Store:
         included, oldest first."""
         now = now or utcnow()
         with self.transaction() as session:
-            query = (
-                select(ArticleRow.id)
-                .where(
-                    or_(
-                        ArticleRow.status == status.value,
-                        (ArticleRow.status == ArticleStatus.FAILED.value)
-                        & (ArticleRow.failed_stage == status.value)
-                        & (ArticleRow.retry_at <= now),
-                    )
-                )
-                .order_by(ArticleRow.id)
-            )
+            query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
             return list(session.scalars(query))
 
     def article(self, article_id: int, *, with_blocks: bool = True) -> Article:
@@ -430,20 +493,30 @@ class Store:
             return {row[0]: row[1] for row in rows}
 
     def set_status(
-        self, article_id: int, status: ArticleStatus, *, expect: Iterable[ArticleStatus] = ()
+        self,
+        article_id: int,
+        status: ArticleStatus,
+        *,
+        expect: Iterable[ArticleStatus] = (),
+        claim: str | None = None,
     ) -> bool:
-        """Move an article on; with ``expect``, only from one of those statuses."""
+        """Move an article on; with ``expect``, only from one of those statuses; with
+        ``claim``, only while that worker holds it (and the claim ends)."""
         with self.transaction() as session:
             statement = update(ArticleRow).where(ArticleRow.id == article_id)
             allowed = [s.value for s in expect]
             if allowed:
                 statement = statement.where(ArticleRow.status.in_(allowed))
-            result = cast(
-                CursorResult[Any],
-                session.execute(
-                    statement.values(status=status.value, error=None, failed_stage=None, attempts=0)
-                ),
-            )
+            values: dict[str, Any] = {
+                "status": status.value,
+                "error": None,
+                "failed_stage": None,
+                "attempts": 0,
+            }
+            if claim is not None:
+                statement = statement.where(ArticleRow.claimed_by == claim)
+                values.update(claimed_by=None, claim_expires_at=None)
+            result = cast(CursorResult[Any], session.execute(statement.values(**values)))
             return bool(result.rowcount)
 
     def set_lead(self, article_id: int, lead: Sequence[int] | None) -> None:
@@ -458,11 +531,12 @@ class Store:
         base_delay: float,
         *,
         not_before: float | None = None,
+        claim: str | None = None,
     ) -> None:
         """Record a failure; the article is retried from ``stage`` after a doubling,
         jittered wait, and no sooner than a server's ``not_before`` (seconds)."""
         with self.transaction() as session:
-            row = session.get_one(ArticleRow, article_id)
+            row = self._hold_one(session, article_id, claim, stage)
             row.attempts += 1
             ceiling = min(base_delay * 2 ** (row.attempts - 1), MAX_RETRY_DELAY.total_seconds())
             # Equal jitter: somewhere in the second half of the doubled wait.
@@ -494,19 +568,21 @@ class Store:
             row = session.get(PageRow, article_id)
             return (row.etag, row.last_modified) if row else (None, None)
 
-    def keep_page(self, article_id: int) -> None:
+    def keep_page(self, article_id: int, *, claim: str | None = None) -> None:
         """The page did not change (HTTP 304): the stored copy stands."""
         with self.transaction() as session:
-            row = session.get_one(ArticleRow, article_id)
+            row = self._hold_one(session, article_id, claim, ArticleStatus.DISCOVERED)
             row.status, row.error, row.failed_stage = ArticleStatus.FETCHED.value, None, None
 
-    def save_pages(self, fetched: Sequence[tuple[int, FetchResult]]) -> None:
+    def save_pages(
+        self, fetched: Sequence[tuple[int, FetchResult]], *, claim: str | None = None
+    ) -> list[int]:
         """Store fetched pages, compressed, and mark their articles fetched — all in one
         transaction: the fetch stage writes thousands of pages a run, and a transaction
         per page was a fifth of its time. Plain statements, no ORM objects, for the same
-        reason."""
+        reason. Returns the ids stored: with ``claim``, those the worker still held."""
         if not fetched:
-            return
+            return []
         now = utcnow()
         pages = [
             {
@@ -530,18 +606,26 @@ class Store:
             set_={name: insert.excluded[name] for name in pages[0] if name != "article_id"},
         )
         with self.transaction() as session:
+            held = set(
+                self._hold(session, [i for i, _ in fetched], claim, ArticleStatus.DISCOVERED)
+            )
+            if not held:
+                return []
             connection = session.connection()
-            connection.execute(upsert, pages)
+            connection.execute(upsert, [page for page in pages if page["article_id"] in held])
             connection.execute(
                 update(ArticleRow)
-                .where(ArticleRow.id.in_([article_id for article_id, _ in fetched]))
+                .where(ArticleRow.id.in_(sorted(held)))
                 .values(
                     status=ArticleStatus.FETCHED.value,
                     error=None,
                     failed_stage=None,
                     updated_at=now,
+                    claimed_by=None,
+                    claim_expires_at=None,
                 )
             )
+            return sorted(held)
 
     def page(self, article_id: int) -> Page:
         with self.transaction() as session:
@@ -564,6 +648,7 @@ class Store:
         *,
         minhash: bytes | None = None,
         near_duplicates: Sequence[int] = (),
+        claim: str | None = None,
     ) -> int | None:
         """Store blocks and metadata; returns the id of an earlier article this one duplicates.
 
@@ -573,7 +658,7 @@ class Store:
         not copies themselves, the first one seen (the lowest id) is the one linked.
         """
         with self.transaction() as session:
-            row = session.get_one(ArticleRow, article_id)
+            row = self._hold_one(session, article_id, claim, ArticleStatus.FETCHED)
             session.query(BlockRow).filter(BlockRow.article_id == article_id).delete()
             for position, block in enumerate(extracted.blocks):
                 session.add(
@@ -715,13 +800,22 @@ class Store:
         engine: str,
         target_lang: str,
         next_status: ArticleStatus | None,
+        claim: str | None = None,
+        segments: Sequence[str] = (),
     ) -> None:
         """New memory entries, each engine's (calls, billed, unit), and the article's next
         status, in one transaction. Without a next status the article stays where it is:
-        what was translated is kept for the retry."""
+        what was translated is kept for the retry. ``segments`` are the in-flight claims
+        (keys) these entries answer: they end in the same transaction.
+
+        The memory and the bill are written even when the article's claim was lost: the
+        engine was paid, and its answer serves whoever holds the article now."""
         month = utcnow().strftime("%Y-%m")
         with self.transaction() as session:
+            held = self._hold(session, [article_id], claim, ArticleStatus.EXTRACTED)
             self._save_memory(session, entries, replace=False)
+            if claim is not None:
+                self.claims.drop_segments(session, segments, claim)
             for name, (calls, billed, unit) in usage.items():
                 if not calls:
                     continue
@@ -741,10 +835,13 @@ class Store:
                         }
                     )
                 )
-            if next_status is not None:
+            if next_status is not None and held:
                 row = session.get_one(ArticleRow, article_id)
                 row.engine, row.target_lang = engine, target_lang
                 row.status, row.error, row.failed_stage = next_status.value, None, None
+                row.claimed_by = row.claim_expires_at = None
+        if not held:
+            raise ClaimLost(f"article {article_id}")
 
     def engine_usage(self, month: str | None = None) -> dict[str, tuple[int, int]]:
         """Engine → (calls, units billed), for one month (``YYYY-MM``) or all months."""
@@ -828,10 +925,13 @@ class Store:
 
     # -- posts -----------------------------------------------------------------------------
 
-    def save_post(self, post: Post) -> None:
-        """Create or update the article's post and mark the article published."""
+    def save_post(self, post: Post, *, claim: str | None = None) -> None:
+        """Create or update the article's post and mark the article published; with
+        ``claim``, only while that worker holds the approved article."""
         values = _post_values(post)
         with self.transaction() as session:
+            if claim is not None:
+                self._hold_one(session, post.article_id, claim, ArticleStatus.APPROVED)
             row = session.scalar(select(PostRow).where(PostRow.article_id == post.article_id))
             if row is None:
                 session.add(PostRow(article_id=post.article_id, **values))
@@ -914,9 +1014,15 @@ class Store:
 
     # -- QA findings ---------------------------------------------------------------------
 
-    def replace_findings(self, article_id: int, findings: Sequence[Finding]) -> None:
-        """The article's findings are exactly these now (a new check replaces the old)."""
+    def replace_findings(
+        self, article_id: int, findings: Sequence[Finding], *, digest: str | None = None
+    ) -> None:
+        """The article's findings are exactly these now (a new check replaces the old);
+        ``digest`` names the translation they were found on."""
         with self.transaction() as session:
+            session.execute(
+                update(ArticleRow).where(ArticleRow.id == article_id).values(qa_digest=digest)
+            )
             session.query(FindingRow).filter(FindingRow.article_id == article_id).delete()
             for finding in findings:
                 session.add(
@@ -931,6 +1037,11 @@ class Store:
                         resolved=finding.resolved,
                     )
                 )
+
+    def qa_digest(self, article_id: int) -> str | None:
+        """The digest of the translation the stored findings were made on."""
+        with self.transaction() as session:
+            return session.scalar(select(ArticleRow.qa_digest).where(ArticleRow.id == article_id))
 
     def findings(self, article_id: int) -> list[Finding]:
         with self.transaction() as session:

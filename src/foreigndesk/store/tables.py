@@ -56,6 +56,9 @@ class SourceRow(Base):
     interval_seconds: Mapped[int | None] = mapped_column(Integer)
     next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The worker checking the source now, and until when its lease holds (stages/claims.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(160), index=True)
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ArticleRow(Base):
@@ -96,6 +99,13 @@ class ArticleRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # The worker whose stage holds the article now, and until when its lease holds; a
+    # stage's result is written only while the claim is still its own (stages/claims.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(160), index=True)
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The digest of the translation the stored QA findings were made on: the checks run
+    # again only when the translation changed.
+    qa_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class PageRow(Base):
@@ -212,6 +222,31 @@ class PostRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class SegmentClaimRow(Base):
+    """A segment an engine is translating now: the translation memory's in-flight entry.
+
+    A worker claims the segments it is about to send; another worker that meets the same
+    text waits for the memory entry instead of paying for it a second time.
+    """
+
+    __tablename__ = "segment_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(160), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LockRow(Base):
+    """A named lock with a lease, for work of which only one may run at a time anywhere
+    (a site build)."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(160))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class RobotsRow(Base):

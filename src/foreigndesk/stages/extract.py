@@ -1,0 +1,116 @@
+"""Extract: one fetched page into an article of blocks, and its copies found.
+
+The work splits in two. Reading the page is pure and CPU-bound (``extract_page_job``),
+so an executor may run it on a process pool; storing the result and deciding whether
+the article repeats an earlier one (``store_extraction``) reads and writes the store and
+runs in the executor's own process, in id order, so the first of two copies is always
+the one kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from foreigndesk.errors import DeskError
+from foreigndesk.extract import (
+    NearDuplicateIndex,
+    content_hash,
+    extract_article,
+    near_duplicate_signature,
+    signature_bytes,
+    signature_from_bytes,
+)
+from foreigndesk.models import ArticleStatus, ExtractedArticle
+from foreigndesk.stages.context import StageContext
+from foreigndesk.stages.report import RunReport
+from foreigndesk.store.claims import ClaimLost
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One stored page to read: everything extraction needs, picklable."""
+
+    article_id: int
+    body: bytes
+    url: str
+    encoding: str | None
+    fetched_at: datetime
+    lang: str | None
+
+
+def page_job(ctx: StageContext, article_id: int) -> PageJob:
+    article = ctx.store.article(article_id, with_blocks=False)
+    page = ctx.store.page(article_id)
+    return PageJob(
+        article_id, page.body, page.final_url, page.encoding, page.fetched_at, article.source_lang
+    )
+
+
+def extract_page_job(job: PageJob) -> ExtractedArticle | str:
+    """The article in ``job``'s page, or the reason there is none (a string: it crosses
+    process boundaries, where an exception's own arguments may not)."""
+    try:
+        return extract_article(
+            job.body, job.url, encoding=job.encoding, fetched_at=job.fetched_at, lang=job.lang
+        )
+    except DeskError as exc:
+        return str(exc)
+
+
+def near_duplicate_index(ctx: StageContext) -> NearDuplicateIndex:
+    """The stored articles' signatures, indexed (copies left out: the first one counts)."""
+    index = NearDuplicateIndex(ctx.settings.extract.near_duplicate_threshold)
+    for article_id, data in ctx.store.near_duplicate_signatures():
+        try:
+            index.add(article_id, signature_from_bytes(data))
+        except ValueError as exc:  # written by another version; re-extraction rewrites it
+            logger.warning("article %s: stored signature not read (%s)", article_id, exc)
+    return index
+
+
+def store_extraction(
+    ctx: StageContext,
+    job: PageJob,
+    extracted: ExtractedArticle | str,
+    index: NearDuplicateIndex,
+    report: RunReport,
+    *,
+    claim: str | None = None,
+) -> None:
+    """Store what ``extract_page_job`` made of the page, or its failure, as one line."""
+    article_id = job.article_id
+    if isinstance(extracted, str):
+        ctx.fail(article_id, ArticleStatus.FETCHED, DeskError(extracted), report, claim=claim)
+        return
+    if extracted.undecodable_bytes:
+        damage = (
+            f"article {article_id} ({job.url}): {extracted.undecodable_bytes}"
+            f" byte(s) of the page could not be read as {extracted.encoding} and became"
+            " U+FFFD — check the text against the original; if all of it reads wrong,"
+            " the site declares the wrong charset"
+        )
+        logger.warning(damage)
+        ctx.reporter.warning(damage)
+    signature = near_duplicate_signature(extracted.blocks)
+    try:
+        duplicate_of = ctx.store.save_extraction(
+            article_id,
+            extracted,
+            content_hash(extracted.blocks),
+            minhash=signature_bytes(signature),
+            near_duplicates=index.matches(signature, exclude=article_id),
+            claim=claim,
+        )
+    except ClaimLost:
+        logger.info("article %s: taken over by another worker", article_id)
+        return
+    if duplicate_of is None:
+        index.add(article_id, signature)
+        report.extracted += 1
+    else:
+        index.discard(article_id)
+        report.duplicates += 1

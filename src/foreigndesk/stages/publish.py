@@ -1,0 +1,136 @@
+"""Review and publish: an article's way from translated to a post on every target.
+
+``review_article`` and ``publish_article`` each take one claimed article; ``build``
+brings the targets up to date with every post, and runs in one process at a time
+anywhere (a named lock in the store), since two builds of one site would write the same
+files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+
+from foreigndesk.errors import DeskError
+from foreigndesk.models import Article, ArticleStatus, Post
+from foreigndesk.plugins import publish_targets
+from foreigndesk.publish.compose import compose_post, slug_for
+from foreigndesk.publish.digest import post_digest
+from foreigndesk.stages.context import StageContext
+from foreigndesk.stages.qa import qa_hold
+from foreigndesk.stages.report import RunReport
+from foreigndesk.stages.translate import current_translation, glossary_for
+from foreigndesk.store.claims import ClaimLost
+
+logger = logging.getLogger(__name__)
+
+#: The lock one site build at a time holds.
+BUILD_LOCK = "build"
+
+
+def review_article(
+    ctx: StageContext, article_id: int, report: RunReport, *, claim: str | None = None
+) -> None:
+    """A translated article waits for an editor, or goes straight on with auto_approve."""
+    auto = ctx.settings.desk.auto_approve
+    next_status = ArticleStatus.APPROVED if auto else ArticleStatus.IN_REVIEW
+    if ctx.store.set_status(
+        article_id, next_status, expect=[ArticleStatus.TRANSLATED], claim=claim
+    ):
+        if auto:
+            report.approved += 1
+        else:
+            report.in_review += 1
+
+
+def _slug(ctx: StageContext, article: Article) -> str:
+    base = slug_for(article)
+    return base if not ctx.store.slug_taken(base, article.id) else f"{base}-{article.id}"
+
+
+def compose(ctx: StageContext, article: Article) -> Post:
+    """The post for ``article`` as it would be published now: its editor's title
+    template and tags, its translation as the memory holds it."""
+    settings = ctx.settings
+    if article.title_template:
+        settings = settings.model_copy(
+            update={
+                "post": settings.post.model_copy(update={"title_template": article.title_template})
+            }
+        )
+    post = compose_post(
+        article,
+        current_translation(ctx, article),
+        settings,
+        _slug(ctx, article),
+        glossary=glossary_for(ctx, article),
+    )
+    if article.tags and not post.tags:
+        post = dataclasses.replace(post, tags=article.tags)
+        post = dataclasses.replace(post, content_hash=post_digest(post))
+    return post
+
+
+def publish_article(
+    ctx: StageContext, article_id: int, report: RunReport, *, claim: str | None = None
+) -> bool:
+    """Compose and store one approved article's post, unless QA holds it; True when it
+    was published. ``build`` then brings the targets up to date."""
+    if (hold := qa_hold(ctx, article_id)) is not None:
+        logger.warning(hold)
+        ctx.reporter.error(hold)
+        report.held_by_qa += 1
+        if claim is not None:
+            ctx.store.claims.release(claim, articles=[article_id])
+        return False
+    try:
+        ctx.store.save_post(compose(ctx, ctx.store.article(article_id)), claim=claim)
+    except ClaimLost:
+        logger.info("article %s: taken over by another worker", article_id)
+        return False
+    report.published += 1
+    return True
+
+
+def build(
+    ctx: StageContext,
+    report: RunReport,
+    targets: Sequence[str] | None = None,
+    *,
+    wait: float = 0.0,
+) -> bool:
+    """Bring each publish target up to date with every published post, waiting up to
+    ``wait`` seconds while another process builds; False when it did not get its turn."""
+    worker = ctx.worker
+    # The lease is renewed by the worker's heartbeat while the build runs.
+    lease = max(ctx.lease, timedelta(minutes=2))
+    deadline = time.monotonic() + wait
+    while not ctx.store.claims.lock(BUILD_LOCK, worker, lease):
+        if time.monotonic() >= deadline or ctx.stopping.is_set():
+            logger.info("another worker is building the targets now")
+            return False
+        time.sleep(0.25)
+    try:
+        posts = ctx.store.posts()
+        installed = publish_targets()
+        for name in targets or ctx.settings.publish.targets:
+            if name not in installed:
+                ctx.reporter.error(
+                    f"publish target {name!r} is not installed — choose from "
+                    f"{', '.join(sorted(installed))}"
+                )
+                continue
+            try:
+                result = installed[name].publish(posts, ctx.settings, ctx.store)
+            except DeskError as exc:
+                ctx.reporter.error(f"publish to {name}: {exc}")
+                continue
+            for error in result.errors:
+                ctx.reporter.error(f"publish to {name}: {error}")
+            report.targets.append(result)
+    finally:
+        ctx.store.claims.unlock(BUILD_LOCK, worker)
+    return True
