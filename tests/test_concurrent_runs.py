@@ -40,8 +40,10 @@ def new_desk(folder: Path, feed: str, database_url: str | None = None) -> Path:
         desk["database_url"] = database_url
     write_config(folder, desk=desk)
     subprocess.run(
-        [sys.executable, "-m", "foreigndesk", "source", "add", feed, "--license", "CC BY 4.0"]
-        + ["--config", str(folder / "desk.toml")],
+        [
+            *(sys.executable, "-m", "foreigndesk", "source", "add", feed),
+            *("--license", "CC BY 4.0", "--config", str(folder / "desk.toml")),
+        ],
         check=True,
         capture_output=True,
     )

@@ -383,6 +383,87 @@ def watch(
     out.print("stopped", highlight=False)
 
 
+def _celery_app(config: Path) -> Any:
+    """The Celery executor's module, configured from ``config`` (it reads the path from
+    the environment at import, as a bare ``celery -A`` would)."""
+    import os
+
+    load_settings(config)  # a broken desk.toml is one line here, not a worker traceback
+    os.environ["FOREIGNDESK_CONFIG"] = str(config.resolve())
+    try:
+        from foreigndesk.executors import celery as executor
+    except ImportError as exc:
+        raise DeskError(
+            f"the workers need Celery ({exc.name} is missing) — pip install 'foreigndesk[workers]'"
+        ) from exc
+    return executor
+
+
+@app.command()
+@_one_line_errors
+def worker(
+    queues: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated queues to take tasks from: sources, fetch, extract,"
+            " translate, publish."
+        ),
+    ] = "sources,fetch,extract,translate,publish",
+    concurrency: Annotated[
+        int, typer.Option(help="Worker processes, each running one task at a time.")
+    ] = 1,
+    pool: Annotated[str, typer.Option(help="Celery pool: prefork, solo or threads.")] = "prefork",
+    loglevel: Annotated[str, typer.Option(help="Log level: info, warning, error.")] = "info",
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Run a Celery worker over the desk's store (PostgreSQL) and broker (Redis): it takes
+    stage tasks from the named queues. See docs/scaling.md."""
+    import os
+    import socket
+
+    executor = _celery_app(config)
+    executor.app.worker_main(
+        [
+            "worker",
+            f"--queues={queues}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            f"--loglevel={loglevel}",
+            f"--hostname=foreigndesk-{os.getpid()}@{socket.gethostname()}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@app.command()
+@_one_line_errors
+def scheduler(
+    interval: Annotated[float, typer.Option(help="Seconds between two looks at the store.")] = 30.0,
+    once: Annotated[bool, typer.Option(help="Send what is due once, then stop.")] = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Send tasks to the workers: each source when it is due, and every article waiting
+    for a stage that no worker holds. SIGTERM or Ctrl-C stops it."""
+    import signal
+    import threading
+
+    executor = _celery_app(config)
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    with _desk(config) as desk:
+        while True:
+            sent = executor.enqueue_due(desk.store)
+            out.print(
+                "sent " + " · ".join(f"{stage} {count}" for stage, count in sent.items()),
+                highlight=False,
+            )
+            if once or stop.wait(interval):
+                break
+    out.print("stopped", highlight=False)
+
+
 @articles_app.command("list")
 @_one_line_errors
 def articles_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,3 +61,22 @@ class RunReport:
     #: Approved articles not published because of open QA errors.
     held_by_qa: int = 0
     targets: list[PublishReport] = field(default_factory=list)
+
+
+class LoggingReporter:
+    """Error and warning lines into a logger: for workers, whose output is their log."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        self.logger.error(message)
+
+    def warning(self, message: str) -> None:
+        self.logger.warning(message)

@@ -439,6 +439,22 @@ class Store:
             query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
             return list(session.scalars(query))
 
+    def waiting_articles(
+        self, status: ArticleStatus, *, source_id: int | None = None, unclaimed: bool = False
+    ) -> list[int]:
+        """Articles waiting for the stage that takes ``status`` (of one source, or held by
+        no live claim), oldest first: what a scheduler sends tasks for."""
+        now = utcnow()
+        query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
+        if source_id is not None:
+            query = query.where(ArticleRow.source_id == source_id)
+        if unclaimed:
+            query = query.where(
+                or_(ArticleRow.claimed_by.is_(None), ArticleRow.claim_expires_at < now)
+            )
+        with self.transaction() as session:
+            return list(session.scalars(query))
+
     def article(self, article_id: int, *, with_blocks: bool = True) -> Article:
         with self.transaction() as session:
             row = session.get(ArticleRow, article_id)

@@ -1,0 +1,164 @@
+"""The desk on Celery workers: real Redis, real PostgreSQL, worker processes started as a
+user starts them. What one inline run does, the workers do — once, whichever worker takes
+which task, and also when a worker is killed in the middle of its work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from foreigndesk.sample import serve_directory
+from tests.conftest import write_config
+from tests.postgres import temporary_postgres
+from tests.redis_server import temporary_redis
+
+
+@pytest.fixture(scope="module")
+def services() -> Iterator[tuple[str, str]]:
+    with temporary_postgres() as database_url, temporary_redis() as broker_url:
+        yield database_url, broker_url
+
+
+@pytest.fixture(scope="module")
+def slow_sample_url() -> Iterator[str]:
+    # Slow pages keep a worker busy long enough to be killed mid-task.
+    with serve_directory(delay=0.3) as url:
+        yield url
+
+
+def foreigndesk(folder: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "foreigndesk", *args, "--config", str(folder / "desk.toml")]
+
+
+def new_desk(folder: Path, database_url: str, broker_url: str, feed: str) -> Path:
+    folder.mkdir()
+    write_config(
+        folder,
+        desk={
+            "target_lang": "es",
+            "locale": "es_ES",
+            "auto_approve": True,
+            "database_url": database_url,
+        },
+        workers={"broker_url": broker_url, "lease_seconds": 10},
+    )
+    subprocess.run(
+        foreigndesk(folder, "source", "add", feed, "--license", "CC BY 4.0"),
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def start_worker(folder: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            foreigndesk(folder, "worker", "--pool", "solo", "--loglevel", "info"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def query(database_url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def wait_until_published(
+    folder: Path, database_url: str, count: int, timeout: float = 240
+) -> list[tuple[object, ...]]:
+    """Published articles, once there are ``count`` of them; the scheduler is asked to
+    send what is due now and then, as it would on its own."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        published = query(
+            database_url, "SELECT url FROM articles WHERE status = 'published' ORDER BY url"
+        )
+        if len(published) >= count:
+            return published
+        subprocess.run(foreigndesk(folder, "scheduler", "--once"), check=True, capture_output=True)
+        time.sleep(2)
+    raise AssertionError(f"only {len(published)} of {count} articles published in time")
+
+
+def stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in workers:
+        process.wait(timeout=60)
+
+
+def test_two_workers_take_the_sample_through_every_stage_once(
+    tmp_path: Path, services: tuple[str, str], slow_sample_url: str
+) -> None:
+    database_url, broker_url = services
+    with engine_schema_reset(database_url):
+        folder = new_desk(tmp_path / "desk", database_url, broker_url, f"{slow_sample_url}feed.xml")
+        log = tmp_path / "workers.log"
+        workers = [start_worker(folder, log) for _ in range(2)]
+        try:
+            published = wait_until_published(folder, database_url, 10)
+        finally:
+            stop(workers)
+
+    assert len(published) == 10
+    # One apertium call per article: nothing was translated twice.
+    assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
+    assert (folder / "public" / "index.html").exists()
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_worker_killed_mid_task_loses_nothing_and_doubles_nothing(
+    tmp_path: Path, services: tuple[str, str], slow_sample_url: str
+) -> None:
+    database_url, broker_url = services
+    with engine_schema_reset(database_url):
+        folder = new_desk(tmp_path / "desk", database_url, broker_url, f"{slow_sample_url}feed.xml")
+        log = tmp_path / "workers.log"
+        victim, survivor = start_worker(folder, log), start_worker(folder, log)
+        try:
+            subprocess.run(
+                foreigndesk(folder, "scheduler", "--once"), check=True, capture_output=True
+            )
+            deadline = time.monotonic() + 120
+            while not query(database_url, "SELECT id FROM articles WHERE claimed_by IS NOT NULL"):
+                assert time.monotonic() < deadline, "no worker ever claimed an article"
+                time.sleep(0.05)
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait()
+            published = wait_until_published(folder, database_url, 10)
+        finally:
+            stop([victim, survivor])
+
+    assert len(published) == 10
+    assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
+
+
+class engine_schema_reset:
+    """Each test of the module starts from an empty database."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def __enter__(self) -> None:
+        engine = create_engine(self.database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+
+    def __exit__(self, *_: object) -> None:
+        pass
