@@ -417,6 +417,12 @@ class WorkersSettings(_Section):
         description="How long a claim on an item holds unless renewed; a live worker renews "
         "its claims every third of it, so a dead one's items are free again after this.",
     )
+    limits_url: str = Field(
+        "",
+        description="Redis URL where the limits on hosts and engines (requests in flight, "
+        "pauses) are kept so they hold across processes; empty keeps them in each process, "
+        "and `foreigndesk worker` uses the broker's Redis.",
+    )
     broker_url: str = Field(
         "redis://127.0.0.1:6379/0",
         description="Celery broker for `foreigndesk worker` and `scheduler` (Redis). "

@@ -99,9 +99,12 @@ def context() -> StageContext:
     pid = os.getpid()
     if pid not in _contexts:
         settings = settings_from_environment()
-        _contexts[pid] = StageContext(
+        ctx = StageContext(
             settings, Store.open(settings.database_url), reporter=LoggingReporter(logger)
         )
+        # Politeness and engine limits hold across every worker: they live in Redis.
+        ctx.limits_url = settings.workers.limits_url or settings.broker_url
+        _contexts[pid] = ctx
     return _contexts[pid]
 
 
@@ -138,7 +141,7 @@ def discover(source_id: int) -> int:
         report = RunReport()
 
         async def check() -> None:
-            async with ctx.fetcher() as fetcher:
+            async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
                 await check_source(ctx, fetcher, source, report, claim=ctx.worker)
 
         asyncio.run(check())
@@ -161,7 +164,7 @@ def fetch(article_id: int) -> None:
         pages = PageBatch(ctx.store, claim=ctx.worker, size=1)
 
         async def one() -> None:
-            async with ctx.fetcher() as fetcher:
+            async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
                 await fetch_article(
                     ctx, fetcher, article_id, target, pages, report, claim=ctx.worker
                 )
@@ -237,7 +240,8 @@ def _review(ctx: StageContext, article_id: int) -> None:
 
 async def _translate(ctx: StageContext, article_id: int, report: RunReport) -> None:
     try:
-        await translate_article(ctx, article_id, report, claim=ctx.worker)
+        async with ctx.limits() as shared:
+            await translate_article(ctx, article_id, report, claim=ctx.worker, slots=shared)
     finally:
         await ctx.close_engines()
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from foreigndesk.errors import DeskError
 from foreigndesk.fetch.hosts import interleave_hosts
 from foreigndesk.models import ArticleStatus, ExtractedArticle, Source
+from foreigndesk.slots import LocalSlots, Slots
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.discover import check_source
 from foreigndesk.stages.extract import (
@@ -167,7 +168,7 @@ class InlineExecutor:
             ctx.reporter.advance()
 
         async def all_sources() -> None:
-            async with ctx.fetcher() as fetcher:
+            async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
                 await self._until_done_or_stopped([one(fetcher, s) for s in mine])
 
         try:
@@ -189,7 +190,7 @@ class InlineExecutor:
             pages = PageBatch(ctx.store, claim=ctx.worker)
 
             async def all_pages() -> None:
-                async with ctx.fetcher() as fetcher:
+                async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
                     # Tasks wait in the host gate; this bound keeps the waiting list small.
                     bound = asyncio.Semaphore(ctx.settings.fetch.concurrency * 4)
 
@@ -272,13 +273,20 @@ class InlineExecutor:
 
             async def all_articles() -> None:
                 bound = asyncio.Semaphore(ctx.settings.workers.translate_in_flight)
+                async with ctx.limits() as shared:
+                    # One set of engine limits for every article in flight.
+                    slots = shared or LocalSlots()
+                    await gather_articles(bound, slots)
 
+            async def gather_articles(bound: asyncio.Semaphore, slots: Slots) -> None:
                 async def one(article_id: int) -> None:
                     async with bound:
                         if ctx.stopping.is_set():
                             return
                         try:
-                            await translate_article(ctx, article_id, report, claim=ctx.worker)
+                            await translate_article(
+                                ctx, article_id, report, claim=ctx.worker, slots=slots
+                            )
                             check_quality(ctx, article_id)
                         except ClaimLost:
                             logger.info("article %s: taken over by another worker", article_id)

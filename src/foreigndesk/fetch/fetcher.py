@@ -26,6 +26,7 @@ from foreigndesk.fetch.hosts import HostGate
 from foreigndesk.fetch.robots import Robots, RobotsStore
 from foreigndesk.fetch.transport import Resolver, guarded_transport, system_resolver
 from foreigndesk.retry import parse_retry_after
+from foreigndesk.slots import Slots
 
 if TYPE_CHECKING:
     from foreigndesk.config import Settings
@@ -128,6 +129,7 @@ class Fetcher:
         robots_store: RobotsStore | None = None,
         resolver: Resolver = system_resolver,
         transport: httpx.AsyncBaseTransport | None = None,
+        shared: Slots | None = None,
     ) -> None:
         self.policy = policy
         guard = AddressGuard.allowing(policy.allow_hosts)
@@ -141,7 +143,9 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
         )
-        self.gate = HostGate(per_host=policy.per_host, delay=policy.host_delay, total=policy.total)
+        self.gate = HostGate(
+            per_host=policy.per_host, delay=policy.host_delay, total=policy.total, shared=shared
+        )
         self.robots = Robots(policy.robots_agent, self._download_robots, robots_store)
 
     async def __aenter__(self) -> Fetcher:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from foreigndesk.errors import Deferred
+from foreigndesk.slots import Slots
 
 T = TypeVar("T")
 
@@ -55,7 +56,10 @@ class HostGate:
         total: int = 64,
         clock: Callable[[], float] = time.monotonic,
         max_wait: float = 30.0,
+        shared: Slots | None = None,
     ) -> None:
+        #: Where the per-host limit and pacing are kept when other processes fetch too.
+        self.shared = shared
         self.per_host = per_host
         self.delay = delay
         self.clock = clock
@@ -84,6 +88,14 @@ class HostGate:
                     " again on a later run",
                     wait,
                 )
+            if self.shared is not None:
+                key = f"host:{host}"
+                async with self.shared.hold(key, self.per_host):
+                    pause = max(await self.shared.start_after(key, self.delay), wait)
+                    if pause > 0:
+                        await asyncio.sleep(pause)
+                    yield
+                return
             async with state.lock:
                 start = max(self.clock(), state.next_start, state.cooldown_until)
                 state.next_start = start + self.delay

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from foreigndesk.config import Settings
@@ -19,6 +20,7 @@ from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy
 from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import ArticleStatus
 from foreigndesk.plugins import engine_specs
+from foreigndesk.slots import RedisSlots, Slots
 from foreigndesk.stages.report import Reporter, RunReport, SilentReporter
 from foreigndesk.store import Store
 from foreigndesk.store.claims import ClaimLost, Worker
@@ -54,6 +56,8 @@ class StageContext:
         self._resolver = resolver
         self._engines: dict[str, Engine] = {}
         self._worker = worker
+        #: Redis that keeps the limits on hosts and engines for every process, if any.
+        self.limits_url = settings.workers.limits_url or None
 
     @property
     def worker(self) -> str:
@@ -65,13 +69,28 @@ class StageContext:
     def lease(self) -> timedelta:
         return timedelta(seconds=self.settings.workers.lease_seconds)
 
-    # -- fetching --------------------------------------------------------------------------
+    # -- limits and fetching ---------------------------------------------------------------
+
+    @asynccontextmanager
+    async def limits(self) -> AsyncIterator[Slots | None]:
+        """The limits shared with other processes for the work of one event loop (a
+        stage, a task), or None when each process keeps its own."""
+        if self.limits_url is None:
+            yield None
+            return
+        slots = RedisSlots(self.limits_url)
+        try:
+            yield slots
+        finally:
+            await slots.aclose()
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy.from_settings(self.settings, self._allow_hosts)
 
-    def fetcher(self) -> Fetcher:
-        return Fetcher(self.fetch_policy(), robots_store=self.store, resolver=self._resolver)
+    def fetcher(self, shared: Slots | None = None) -> Fetcher:
+        return Fetcher(
+            self.fetch_policy(), robots_store=self.store, resolver=self._resolver, shared=shared
+        )
 
     # -- engines ---------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from foreigndesk.models import (
     TranslatedBlock,
     Translation,
 )
+from foreigndesk.slots import Slots
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import segment_claim_key
@@ -176,7 +177,12 @@ def _check_pair(chain: Sequence[Engine], source: str, target: str) -> None:
 
 
 async def translate_article(
-    ctx: StageContext, article_id: int, report: RunReport, *, claim: str | None = None
+    ctx: StageContext,
+    article_id: int,
+    report: RunReport,
+    *,
+    claim: str | None = None,
+    slots: Slots | None = None,
 ) -> None:
     """Translate one claimed article: what the memory has is taken from it, the rest is
     sent once, and the article moves to ``translated`` when every segment has a
@@ -193,7 +199,7 @@ async def translate_article(
     names = [e.name for e in chain]
     known = remembered(ctx, segments, source, target, names, glossary)
     report.memory_hits += len(known)
-    translator = Translator(chain, breakers=ctx.breakers, budget_left=ctx.budget_left)
+    translator = Translator(chain, breakers=ctx.breakers, budget_left=ctx.budget_left, slots=slots)
     pending = _Pending()
     failures: dict[str, str] = {}
     deadline = time.monotonic() + ctx.lease.total_seconds()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from foreigndesk.errors import BudgetExceeded, EngineError
+from foreigndesk.slots import LocalSlots, Slots
 from foreigndesk.translate import segment
 from foreigndesk.translate.breaker import CircuitBreaker
 from foreigndesk.translate.engine import Engine
@@ -90,7 +91,11 @@ class Translator:
         *,
         breakers: dict[str, CircuitBreaker] | None = None,
         budget_left: Callable[[str], int | None] = lambda _name: None,
+        slots: Slots | None = None,
     ) -> None:
+        #: The engines' limits on requests in flight: shared with every other translation
+        #: of the stage (and, in Redis, of every worker), or this translation's own.
+        self.slots: Slots = slots or LocalSlots()
         self.chain = list(chain)
         self.breakers = breakers if breakers is not None else {}
         self.budget_left = budget_left
@@ -146,11 +151,10 @@ class Translator:
             for index, chunk in enumerate(segment.split(sendable, engine.limits.max_segment_chars)):
                 masked = None if engine.keeps_markup else mask(chunk)
                 pieces.append(_Piece(text, index, chunk, masked.text if masked else chunk, masked))
-        semaphore = asyncio.Semaphore(max(engine.limits.concurrency, 1))
         native = glossary if engine.native_glossary and glossary else None
         await asyncio.gather(
             *(
-                self._send(state, batch, source, target, native, semaphore)
+                self._send(state, batch, source, target, native)
                 for batch in _batches(pieces, engine.limits.max_segments, engine.limits.max_chars)
             )
         )
@@ -174,9 +178,9 @@ class Translator:
         source: str,
         target: str,
         glossary: Glossary | None,
-        semaphore: asyncio.Semaphore,
     ) -> None:
-        async with semaphore:
+        engine = state.engine
+        async with self.slots.hold(f"engine:{engine.name}", engine.limits.concurrency):
             if state.down:
                 for piece in batch:
                     piece.error = state.down
@@ -218,8 +222,8 @@ class Translator:
         )
         middle = len(batch) // 2
         await asyncio.gather(
-            self._send(state, batch[:middle], source, target, glossary, semaphore),
-            self._send(state, batch[middle:], source, target, glossary, semaphore),
+            self._send(state, batch[:middle], source, target, glossary),
+            self._send(state, batch[middle:], source, target, glossary),
         )
 
 
