@@ -19,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Celery
 from celery.signals import worker_process_shutdown
@@ -28,6 +30,7 @@ from celery.signals import worker_process_shutdown
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import ArticleStatus
+from foreigndesk.slots import RedisSlots, Slots
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.discover import check_source
 from foreigndesk.stages.extract import (
@@ -57,6 +60,8 @@ QUEUES = {
     "foreigndesk.publish": "publish",
     "foreigndesk.build": "publish",
 }
+T = TypeVar("T")
+
 #: Seconds a build waits after a publish, so a burst of publishes makes one build.
 BUILD_DEBOUNCE = 2.0
 
@@ -90,34 +95,77 @@ configure(app, settings_from_environment())
 
 # -- one stage context per worker process --------------------------------------------------
 
-_contexts: dict[int, StageContext] = {}
 
+class _Process:
+    """What a worker process keeps from task to task: its stage context, one event loop,
+    and on that loop the engines (their connections stay open) and the shared limits."""
 
-def context() -> StageContext:
-    """This process's stage context, made on first use (a forked pool process makes its
-    own: database connections do not survive a fork)."""
-    pid = os.getpid()
-    if pid not in _contexts:
+    #: Seconds between two looks for claims of dead workers on this machine.
+    DEAD_CHECK_EVERY = 5.0
+
+    def __init__(self) -> None:
         settings = settings_from_environment()
-        ctx = StageContext(
+        self.ctx = StageContext(
             settings, Store.open(settings.database_url), reporter=LoggingReporter(logger)
         )
         # Politeness and engine limits hold across every worker: they live in Redis.
-        ctx.limits_url = settings.workers.limits_url or settings.broker_url
-        _contexts[pid] = ctx
-    return _contexts[pid]
+        self.ctx.limits_url = settings.workers.limits_url or settings.broker_url
+        self.runner = asyncio.Runner()
+        self._slots: RedisSlots | None = None
+        self._dead_checked = 0.0
+
+    def run(self, work: Callable[[Slots], Coroutine[Any, Any, T]]) -> T:
+        async def with_slots() -> T:
+            if self._slots is None:
+                assert self.ctx.limits_url is not None
+                self._slots = RedisSlots(self.ctx.limits_url)
+            return await work(self._slots)
+
+        return self.runner.run(with_slots())
+
+    def claim(self, article_id: int, status: ArticleStatus) -> bool:
+        ctx = self.ctx
+        if time.monotonic() - self._dead_checked > self.DEAD_CHECK_EVERY:
+            ctx.store.claims.release_dead()
+            self._dead_checked = time.monotonic()
+        return bool(ctx.store.claims.articles(status, ctx.worker, ctx.lease, ids=[article_id]))
+
+    def close(self) -> None:
+        async def close_async() -> None:
+            await self.ctx.close_engines()
+            if self._slots is not None:
+                await self._slots.aclose()
+
+        self.runner.run(close_async())
+        self.runner.close()
+        self.ctx.store.close()
+
+
+_processes: dict[int, _Process] = {}
+
+
+def process() -> _Process:
+    """This process's state, made on first use (a forked pool process makes its own:
+    database connections and event loops do not survive a fork)."""
+    pid = os.getpid()
+    if pid not in _processes:
+        _processes[pid] = _Process()
+    return _processes[pid]
+
+
+def context() -> StageContext:
+    return process().ctx
 
 
 @worker_process_shutdown.connect
-def _close_store(**_: Any) -> None:
-    ctx = _contexts.pop(os.getpid(), None)
-    if ctx is not None:
-        ctx.store.close()
+def _close_process(**_: Any) -> None:
+    state = _processes.pop(os.getpid(), None)
+    if state is not None:
+        state.close()
 
 
 def _claim_article(ctx: StageContext, article_id: int, status: ArticleStatus) -> bool:
-    ctx.store.claims.release_dead()
-    return bool(ctx.store.claims.articles(status, ctx.worker, ctx.lease, ids=[article_id]))
+    return process().claim(article_id, status)
 
 
 def _released(ctx: StageContext, article_id: int) -> None:
@@ -131,7 +179,6 @@ def _released(ctx: StageContext, article_id: int) -> None:
 def discover(source_id: int) -> int:
     """Check one source; each article it lists and nobody has fetched goes to ``fetch``."""
     ctx = context()
-    ctx.store.claims.release_dead()
     if not ctx.store.claims.sources([source_id], ctx.worker, ctx.lease):
         return 0
     source = next((s for s in ctx.store.sources() if s.id == source_id), None)
@@ -140,11 +187,11 @@ def discover(source_id: int) -> int:
             return 0
         report = RunReport()
 
-        async def check() -> None:
-            async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
+        async def check(shared: Slots) -> None:
+            async with ctx.fetcher(shared) as fetcher:
                 await check_source(ctx, fetcher, source, report, claim=ctx.worker)
 
-        asyncio.run(check())
+        process().run(check)
     finally:
         ctx.store.claims.release(ctx.worker, sources=[source_id])
     waiting = ctx.store.waiting_articles(ArticleStatus.DISCOVERED, source_id=source_id)
@@ -163,13 +210,13 @@ def fetch(article_id: int) -> None:
         target = ctx.store.fetch_targets([article_id])[article_id]
         pages = PageBatch(ctx.store, claim=ctx.worker, size=1)
 
-        async def one() -> None:
-            async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
+        async def one(shared: Slots) -> None:
+            async with ctx.fetcher(shared) as fetcher:
                 await fetch_article(
                     ctx, fetcher, article_id, target, pages, report, claim=ctx.worker
                 )
 
-        asyncio.run(one())
+        process().run(one)
         pages.flush()
     finally:
         _released(ctx, article_id)
@@ -207,7 +254,11 @@ def translate(article_id: int) -> None:
         return
     report = RunReport()
     try:
-        asyncio.run(_translate(ctx, article_id, report))
+        process().run(
+            lambda shared: translate_article(
+                ctx, article_id, report, claim=ctx.worker, slots=shared
+            )
+        )
     except ClaimLost:
         logger.info("article %s: taken over by another worker", article_id)
         return
@@ -236,14 +287,6 @@ def _review(ctx: StageContext, article_id: int) -> None:
         _released(ctx, article_id)
     if report.approved:
         publish.delay(article_id)
-
-
-async def _translate(ctx: StageContext, article_id: int, report: RunReport) -> None:
-    try:
-        async with ctx.limits() as shared:
-            await translate_article(ctx, article_id, report, claim=ctx.worker, slots=shared)
-    finally:
-        await ctx.close_engines()
 
 
 @app.task(name="foreigndesk.publish")
