@@ -108,9 +108,11 @@ def _desk(
 ) -> Iterator[Desk]:
     settings = load_settings(config)
     store = Store.open(settings.database_url)
+    desk = Desk(settings, store, reporter=reporter, engine=engine)
     try:
-        yield Desk(settings, store, reporter=reporter, engine=engine)
+        yield desk
     finally:
+        desk.executor.close()
         store.close()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -35,9 +36,24 @@ _IDENTIFIED_KINDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def _identifier() -> Any:
-    """py3langid's model, loaded once per process (it takes about a second)."""
+    """py3langid's model, loaded once per process (it takes about half a second); a
+    second thread asking while it loads waits for it instead of loading it again."""
+    with _loading:
+        return _load_identifier()
+
+
+def preload_language_model() -> None:
+    """Load the model now (from a thread, while the desk waits on the network), so the
+    first article to extract does not wait for it."""
+    _identifier()
+
+
+@lru_cache(maxsize=1)
+def _load_identifier() -> Any:
     from py3langid.langid import (  # type: ignore[import-untyped]
         MODEL_FILE,
         LanguageIdentifier,

@@ -10,6 +10,7 @@ the one kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,12 +43,21 @@ class PageJob:
     lang: str | None
 
 
+def page_jobs(ctx: StageContext, article_ids: Sequence[int]) -> dict[int, PageJob]:
+    """The stored pages of ``article_ids`` to read; an article without one is left out."""
+    return {
+        article_id: PageJob(
+            article_id, page.body, page.final_url, page.encoding, page.fetched_at, lang
+        )
+        for article_id, (page, lang) in ctx.store.pages_to_extract(article_ids).items()
+    }
+
+
 def page_job(ctx: StageContext, article_id: int) -> PageJob:
-    article = ctx.store.article(article_id, with_blocks=False)
-    page = ctx.store.page(article_id)
-    return PageJob(
-        article_id, page.body, page.final_url, page.encoding, page.fetched_at, article.source_lang
-    )
+    """The stored page of one article; DeskError when there is none."""
+    if (job := page_jobs(ctx, [article_id]).get(article_id)) is None:
+        raise DeskError(f"article {article_id} has no stored page — run the fetch again")
+    return job
 
 
 def extract_page_job(job: PageJob) -> ExtractedArticle | str:

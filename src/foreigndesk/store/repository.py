@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -643,18 +643,29 @@ class Store:
             )
             return sorted(held)
 
+    def pages_to_extract(self, ids: Sequence[int]) -> dict[int, tuple[Page, str]]:
+        """Each article's stored page and its language as the source declares it, for the
+        extract stage: one query for many articles. An article without a stored page is
+        left out."""
+        found: dict[int, tuple[Page, str]] = {}
+        with self.transaction() as session:
+            for chunk in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(PageRow, func.coalesce(ArticleRow.lang, SourceRow.lang))
+                    .join(ArticleRow, ArticleRow.id == PageRow.article_id)
+                    .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+                    .where(PageRow.article_id.in_(list(ids[chunk : chunk + 500])))
+                )
+                for row, lang in rows:
+                    found[row.article_id] = (_page(row), lang)
+        return found
+
     def page(self, article_id: int) -> Page:
         with self.transaction() as session:
             row = session.get(PageRow, article_id)
             if row is None:
                 raise DeskError(f"article {article_id} has no stored page — run the fetch again")
-            return Page(
-                final_url=row.final_url,
-                content_type=row.content_type,
-                encoding=row.encoding,
-                body=gzip.decompress(row.body),
-                fetched_at=_aware(row.fetched_at) or utcnow(),
-            )
+            return _page(row)
 
     def save_extraction(
         self,
@@ -673,43 +684,34 @@ class Store:
         whose signature ``minhash`` is stored with the article). Of the articles that are
         not copies themselves, the first one seen (the lowest id) is the one linked.
         """
+        same = [ArticleRow.content_hash == content_hash]
+        if extracted.canonical_url:
+            same.append(ArticleRow.canonical_url == extracted.canonical_url)
+        if near_duplicates:
+            same.append(ArticleRow.id.in_(list(near_duplicates)))
+        blocks = [
+            {
+                "article_id": article_id,
+                "position": position,
+                "kind": block.kind.value,
+                "level": block.level,
+                "html": block.html,
+                "text": block.text,
+                "src": block.src,
+                "alt": block.alt,
+                "caption": block.caption,
+                "credit": block.credit,
+                "list_ordered": block.list_ordered,
+            }
+            for position, block in enumerate(extracted.blocks)
+        ]
+        # Plain statements, no ORM objects: extraction stores thousands of blocks a run.
         with self.transaction() as session:
-            row = self._hold_one(session, article_id, claim, ArticleStatus.FETCHED)
-            session.query(BlockRow).filter(BlockRow.article_id == article_id).delete()
-            for position, block in enumerate(extracted.blocks):
-                session.add(
-                    BlockRow(
-                        article_id=article_id,
-                        position=position,
-                        kind=block.kind.value,
-                        level=block.level,
-                        html=block.html,
-                        text=block.text,
-                        src=block.src,
-                        alt=block.alt,
-                        caption=block.caption,
-                        credit=block.credit,
-                        list_ordered=block.list_ordered,
-                    )
-                )
-            row.title = extracted.title
-            row.authors = list(extracted.authors)
-            row.published = extracted.published.isoformat() if extracted.published else None
-            row.site_name = extracted.site_name
-            row.lang = extracted.lang
-            row.license = extracted.license
-            row.canonical_url = extracted.canonical_url
-            row.description = extracted.description
-            row.repeats = list(extracted.repeats)
-            row.tags = list(extracted.tags)
-            row.content_hash = content_hash
-            row.minhash = minhash
-            row.error = row.failed_stage = None
-            same = [ArticleRow.content_hash == content_hash]
-            if extracted.canonical_url:
-                same.append(ArticleRow.canonical_url == extracted.canonical_url)
-            if near_duplicates:
-                same.append(ArticleRow.id.in_(list(near_duplicates)))
+            if not self._hold(session, [article_id], claim, ArticleStatus.FETCHED):
+                raise ClaimLost(f"article {article_id}")
+            session.execute(delete(BlockRow).where(BlockRow.article_id == article_id))
+            if blocks:
+                session.execute(insert(BlockRow), blocks)
             earlier = session.scalar(
                 select(ArticleRow.id)
                 .where(
@@ -721,8 +723,36 @@ class Store:
                 .order_by(ArticleRow.id)
                 .limit(1)
             )
-            row.duplicate_of = earlier
-            row.status = ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
+            stored = session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id == article_id)
+                .values(
+                    title=extracted.title,
+                    authors=list(extracted.authors),
+                    published=extracted.published.isoformat() if extracted.published else None,
+                    site_name=extracted.site_name,
+                    lang=extracted.lang,
+                    license=extracted.license,
+                    canonical_url=extracted.canonical_url,
+                    description=extracted.description,
+                    repeats=list(extracted.repeats),
+                    tags=list(extracted.tags),
+                    content_hash=content_hash,
+                    minhash=minhash,
+                    error=None,
+                    failed_stage=None,
+                    duplicate_of=earlier,
+                    status=(
+                        ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
+                    ),
+                    claimed_by=None,
+                    claim_expires_at=None,
+                    updated_at=utcnow(),
+                ),
+                execution_options={"synchronize_session": False},
+            )
+            if not cast(CursorResult[Any], stored).rowcount:
+                raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
             return earlier
 
     def near_duplicate_signatures(self) -> list[tuple[int, bytes]]:
@@ -1081,6 +1111,16 @@ class Store:
         with self.transaction() as session:
             owner = session.scalar(select(PostRow.article_id).where(PostRow.slug == slug))
             return owner is not None and owner != article_id
+
+
+def _page(row: PageRow) -> Page:
+    return Page(
+        final_url=row.final_url,
+        content_type=row.content_type,
+        encoding=row.encoding,
+        body=gzip.decompress(row.body),
+        fetched_at=_aware(row.fetched_at) or utcnow(),
+    )
 
 
 def _publication(row: PublicationRow) -> Publication:
