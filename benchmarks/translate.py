@@ -118,11 +118,11 @@ def retranslate_calls() -> dict[str, float]:
         settings = load_settings(config)
         store = Store.open(settings.database_url)
         desk = Desk(settings, store)
-        store.add_source(f"{url}feed.xml", "en", "CC BY 4.0")
+        store.sources.add(f"{url}feed.xml", "en", "CC BY 4.0")
         first = desk.run()
         assert first.translated == 10, first
-        for article in store.articles():
-            store.set_status(article.id, ArticleStatus.EXTRACTED)
+        for article in store.articles.all():
+            store.articles.set_status(article.id, ArticleStatus.EXTRACTED)
         again = RunReport()
         desk.translate(again)
         store.close()

@@ -121,15 +121,17 @@ def seed(database_url: str, count: int) -> list[str]:
     store = Store.open(database_url)
     segments: list[str] = []
     try:
-        source, _ = store.add_source(
+        source, _ = store.sources.add(
             "http://127.0.0.1:9/feed.xml", "en", license="CC BY 4.0", engine=None
         )
         urls = [f"http://127.0.0.1:9/articles/{n}.html" for n in range(count)]
         assert source.id is not None
-        store.record_source_success(source.id, title=None, urls=urls, etag=None, last_modified=None)
-        ids = store.waiting_articles(ArticleStatus.DISCOVERED)
+        store.sources.record_success(
+            source.id, title=None, urls=urls, etag=None, last_modified=None
+        )
+        ids = store.articles.waiting(ArticleStatus.DISCOVERED)
         page = b"<html><body><p>seeded</p></body></html>"
-        store.save_pages(
+        store.pages.save(
             [
                 (article_id, FetchResult(url, url, 200, "text/html", "utf-8", page))
                 for article_id, url in zip(ids, urls, strict=True)
@@ -142,7 +144,7 @@ def seed(database_url: str, count: int) -> list[str]:
             blocks = tuple(Block(kind=BlockKind.PARAGRAPH, html=t, text=t) for t in texts)
             extracted = ExtractedArticle(title=title, blocks=blocks, lang="en")
             digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()
-            store.save_extraction(article_id, extracted, digest)
+            store.articles.save_extraction(article_id, extracted, digest)
     finally:
         store.close()
     return segments

@@ -42,9 +42,9 @@ def test_each_bad_input_is_one_line_and_the_good_articles_still_go_through(
 def test_failed_articles_keep_their_reason_and_wait_before_a_retry(
     desk: Desk, fixture_sites_url: str
 ) -> None:
-    desk.store.add_source(f"{fixture_sites_url}french/feed.xml", "fr")
+    desk.store.sources.add(f"{fixture_sites_url}french/feed.xml", "fr")
     desk.run()
-    [article] = desk.store.articles()
+    [article] = desk.store.articles.all()
     assert article.status == ArticleStatus.FAILED
     assert article.error is not None
     assert "fr→es" in article.error
@@ -88,19 +88,19 @@ def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
     reporter = SilentReporter()
     desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
     with serve_directory(site) as url:
-        desk.store.add_source(f"{url}tides.html", "en")
+        desk.store.sources.add(f"{url}tides.html", "en")
         report = RunReport()
         desk.discover(report)
         desk.fetch_pages(report)
         desk.extract(report)
 
     assert report.extracted == 1
-    [article] = desk.store.articles()
+    [article] = desk.store.articles.all()
     assert reporter.errors == []
     [line] = reporter.warnings
     assert f"article {article.id}" in line
     assert "1 byte(s) of the page could not be read as utf-8" in line
     assert "check the text against the original" in line
-    blocks = desk.store.article(article.id).blocks
+    blocks = desk.store.articles.get(article.id).blocks
     assert any("the text goes on" in b.text and "\ufffd" in b.text for b in blocks)
     desk.store.close()

@@ -7,47 +7,47 @@ from foreigndesk.pipeline import Desk, RunReport
 
 
 def test_a_second_run_duplicates_nothing_and_calls_no_engine(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     first = desk.run()
     assert first.new_articles == 10
     assert first.translated == 10
     assert first.engine_calls == 10  # one apertium call per article, not per block
-    usage_after_first = desk.store.engine_usage()
+    usage_after_first = desk.store.memory.usage()
 
     second = desk.run()
 
     assert second.new_articles == 0
     assert second.engine_calls == 0
-    assert desk.store.engine_usage() == usage_after_first
-    assert len(desk.store.articles()) == 10
-    assert desk.store.status_counts() == {ArticleStatus.IN_REVIEW.value: 10}
+    assert desk.store.memory.usage() == usage_after_first
+    assert len(desk.store.articles.all()) == 10
+    assert desk.store.articles.status_counts() == {ArticleStatus.IN_REVIEW.value: 10}
 
 
 def test_approving_and_publishing_twice_makes_one_post_per_article(
     desk: Desk, sample_url: str
 ) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     desk.run()
-    for article in desk.store.articles(ArticleStatus.IN_REVIEW):
+    for article in desk.store.articles.all(ArticleStatus.IN_REVIEW):
         desk.approve(article.id)
     desk.run()
     desk.run()
-    posts = desk.store.posts()
+    posts = desk.store.posts.all()
     assert len(posts) == 10
     assert len({p.slug for p in posts}) == 10
-    assert desk.store.status_counts() == {ArticleStatus.PUBLISHED.value: 10}
+    assert desk.store.articles.status_counts() == {ArticleStatus.PUBLISHED.value: 10}
 
 
 def test_translating_an_article_again_takes_every_segment_from_memory(
     desk: Desk, sample_url: str
 ) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     desk.run()
-    calls, characters = desk.store.engine_usage()["apertium"]
+    calls, characters = desk.store.memory.usage()["apertium"]
     assert calls == 10
     assert characters > 10_000
-    for article in desk.store.articles():
-        desk.store.set_status(article.id, ArticleStatus.EXTRACTED)
+    for article in desk.store.articles.all():
+        desk.store.articles.set_status(article.id, ArticleStatus.EXTRACTED)
 
     report = RunReport()
     desk.translate(report)
@@ -55,4 +55,4 @@ def test_translating_an_article_again_takes_every_segment_from_memory(
     assert report.translated == 10
     assert report.engine_calls == 0
     assert report.memory_hits > 100
-    assert desk.store.engine_usage()["apertium"] == (calls, characters)
+    assert desk.store.memory.usage()["apertium"] == (calls, characters)

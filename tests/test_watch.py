@@ -31,21 +31,21 @@ def test_the_watcher_sleeps_until_the_next_source_is_due_but_no_longer_than_a_ti
 
 
 def test_a_source_is_checked_again_only_when_it_is_due(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en")
     watcher = Watcher(desk, tick=0)
     first = watcher.cycle()
     assert first.new_articles == 10
     assert first.in_review == 10
-    next_check = desk.store.next_source_check()
+    next_check = desk.store.sources.next_check()
     assert next_check is not None
     assert next_check > datetime.now(UTC) + timedelta(minutes=30)
-    assert desk.store.due_sources() == []
+    assert desk.store.sources.due() == []
     second = watcher.cycle()
     assert (second.new_articles, second.fetched, second.translated) == (0, 0, 0)
 
 
 def test_a_stopped_watcher_returns_after_the_cycle_in_hand(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en")
     watcher = Watcher(desk, tick=3600)
     watcher.on_cycle = lambda report: watcher.stop()
     started = time.monotonic()
@@ -135,11 +135,11 @@ def test_an_unreadable_opml_file_is_one_clear_line(config_path: Path, tmp_path: 
 def test_a_paused_source_shows_as_paused_and_is_not_checked(
     config_path: Path, desk: Desk, sample_url: str
 ) -> None:
-    source, _ = desk.store.add_source(f"{sample_url}feed.xml", "en")
+    source, _ = desk.store.sources.add(f"{sample_url}feed.xml", "en")
     assert invoke("source", "pause", source.id, "--config", config_path).exit_code == 0
     listing = invoke("source", "list", "--config", config_path)
     assert "paused" in listing.stdout
-    assert desk.store.due_sources() == []
+    assert desk.store.sources.due() == []
     assert Watcher(desk).cycle().new_articles == 0
 
     assert invoke("source", "resume", source.id, "--config", config_path).exit_code == 0

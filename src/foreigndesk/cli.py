@@ -250,7 +250,7 @@ def source_add(
     with _desk(config) as desk:
         if engine is not None and engine not in engine_specs():
             raise DeskError(f"engine {engine!r} is not installed — see `foreigndesk engines`")
-        source, created = desk.store.add_source(url, lang, license, engine)
+        source, created = desk.store.sources.add(url, lang, license, engine)
         verb = "added" if created else "already there:"
         out.print(f"{verb} source {source.id} {source.url} ({source.lang})", highlight=False)
 
@@ -263,7 +263,7 @@ def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         table = Table(
             "id", "url", "lang", "licence", "state", "items", "last success", "next", "last error"
         )
-        for health in desk.store.source_health():
+        for health in desk.store.sources.health():
             state = "paused" if health.source.paused else "active"
             if health.consecutive_failures:
                 state += f", {health.consecutive_failures} failures"
@@ -290,7 +290,7 @@ def _when(moment: datetime | None) -> str:
 def source_pause(source_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Stop checking a source (its articles stay)."""
     with _desk(config) as desk:
-        source = desk.store.set_source_paused(source_id, True)
+        source = desk.store.sources.set_paused(source_id, True)
         out.print(f"paused source {source.id} {source.url}", highlight=False)
 
 
@@ -299,7 +299,7 @@ def source_pause(source_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> No
 def source_resume(source_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Check a paused source again, from the next run; its failure count starts over."""
     with _desk(config) as desk:
-        source = desk.store.set_source_paused(source_id, False)
+        source = desk.store.sources.set_paused(source_id, False)
         out.print(f"resumed source {source.id} {source.url}", highlight=False)
 
 
@@ -321,7 +321,7 @@ def source_import(
     with _desk(config) as desk:
         added = 0
         for subscription in subscriptions:
-            _, created = desk.store.add_source(subscription.url, subscription.lang or lang)
+            _, created = desk.store.sources.add(subscription.url, subscription.lang or lang)
             added += created
     out.print(
         f"{added} sources added, {len(subscriptions) - added} already there, from {opml_file}",
@@ -340,7 +340,7 @@ def source_export(
     """Write every source as OPML 2.0, for a feed reader or another desk."""
     with _desk(config) as desk:
         subscriptions = [
-            Subscription(url=s.url, title=s.title, lang=s.lang) for s in desk.store.sources()
+            Subscription(url=s.url, title=s.title, lang=s.lang) for s in desk.store.sources.all()
         ]
         document = write_opml(subscriptions, desk.settings.site.title)
     if opml_file is None:
@@ -377,7 +377,7 @@ def watch(
     with _desk(config, LineReporter()) as desk:
         watcher = Watcher(desk, tick=tick, on_cycle=_summary)
         out.print(
-            f"watching {len(desk.store.sources())} sources; SIGTERM or Ctrl-C stops",
+            f"watching {len(desk.store.sources.all())} sources; SIGTERM or Ctrl-C stops",
             highlight=False,
         )
         with watcher.stop_on_signals():
@@ -477,8 +477,8 @@ def articles_list(
     """Articles with their status."""
     with _desk(config) as desk:
         table = Table("id", "status", "date", "title", "url", "qa")
-        for article in desk.store.articles(status):
-            findings = desk.store.findings(article.id)
+        for article in desk.store.articles.all(status):
+            findings = desk.store.articles.findings(article.id)
             table.add_row(
                 str(article.id),
                 article.status.value,
@@ -495,7 +495,7 @@ def articles_list(
 def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """An article: its metadata, and each block beside its translation."""
     with _desk(config) as desk:
-        article = desk.store.article(article_id)
+        article = desk.store.articles.get(article_id)
         out.print(f"[bold]{article.title or article.url}[/bold]")
         out.print(f"url: {article.url}", highlight=False)
         out.print(
@@ -516,11 +516,11 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
             original = block.text if block.kind != BlockKind.IMAGE else f"[image] {block.src}"
             table.add_row(str(index), block.kind.value, original, target or "")
         out.print(table)
-        findings = desk.store.findings(article_id)
+        findings = desk.store.articles.findings(article_id)
         if findings or translation is not None:
             overridden = (
                 " (publishing allowed by the editor)"
-                if desk.store.qa_overridden(article_id)
+                if desk.store.articles.qa_overridden(article_id)
                 else ""
             )
             out.print(
@@ -641,7 +641,7 @@ def approve(
     with _desk(config) as desk:
         ids = list(article_ids or [])
         if all_:
-            ids += [a.id for a in desk.store.articles(ArticleStatus.IN_REVIEW)]
+            ids += [a.id for a in desk.store.articles.all(ArticleStatus.IN_REVIEW)]
         if all_ and not ids:
             out.print("no articles in review")
             return
@@ -650,7 +650,7 @@ def approve(
         for article_id in ids:
             article = desk.approve(article_id, lead_blocks)
             if override_qa:
-                desk.store.override_qa(article_id)
+                desk.store.articles.override_qa(article_id)
             note = " (QA errors overridden)" if override_qa else ""
             out.print(f"approved {article.id} {article.title}{note}", highlight=False)
 
@@ -789,7 +789,9 @@ def glossary_add(
     """Fix how a name or term is written, e.g. "Jane Roe" "ジェーン・ロウ"."""
     with _desk(config) as desk:
         target = target_lang or desk.settings.desk.target_lang
-        desk.store.add_glossary_terms(source_lang, target, [(term.strip(), translation.strip())])
+        desk.store.memory.add_glossary_terms(
+            source_lang, target, [(term.strip(), translation.strip())]
+        )
         out.print(f"{term} → {translation} ({source_lang}→{target})", highlight=False)
 
 
@@ -812,7 +814,7 @@ def glossary_import(
             entries = parse_tbx(file.read_bytes(), source_lang, target)
         else:
             entries = parse_csv(file.read_text(encoding="utf-8-sig"))
-        changed = desk.store.add_glossary_terms(
+        changed = desk.store.memory.add_glossary_terms(
             source_lang, target, [(e.source, e.target) for e in entries]
         )
         out.print(f"{len(entries)} terms read, {changed} new or changed ({source_lang}→{target})")
@@ -829,7 +831,7 @@ def glossary_list(
     with _desk(config) as desk:
         target = target_lang or desk.settings.desk.target_lang
         table = Table(source_lang, target)
-        for source, translated in desk.store.glossary_terms(source_lang, target):
+        for source, translated in desk.store.memory.glossary_terms(source_lang, target):
             table.add_row(source, translated)
         out.print(table)
 
@@ -845,7 +847,7 @@ def glossary_remove(
     """Remove a term from the glossary."""
     with _desk(config) as desk:
         target = target_lang or desk.settings.desk.target_lang
-        if not desk.store.remove_glossary_entry(source_lang, target, term):
+        if not desk.store.memory.remove_glossary_entry(source_lang, target, term):
             raise DeskError(f"{term!r} is not in the {source_lang}→{target} glossary")
         out.print(f"removed {term}")
 
@@ -862,7 +864,7 @@ def tm_export(
     from foreigndesk.translate.tmx import write_tmx
 
     with _desk(config) as desk:
-        entries = desk.store.memory_entries(source_lang, target_lang)
+        entries = desk.store.memory.entries(source_lang, target_lang)
         file.write_bytes(write_tmx(entries, source_lang or "*all*"))
         out.print(f"{len(entries)} units written to {file}", highlight=False)
 
@@ -883,7 +885,7 @@ def tm_import(
             raise DeskError(f"{file}: no such file")
         target = target_lang or desk.settings.desk.target_lang
         entries = read_tmx(file.read_bytes(), source_lang, target)
-        saved = desk.store.save_memory(entries, replace=True)
+        saved = desk.store.memory.save(entries, replace=True)
         out.print(f"{len(entries)} units read, {saved} stored ({source_lang}→{target})")
 
 
@@ -916,7 +918,7 @@ def _findings_table(findings: list[Finding], targets: dict[int, str]) -> Table:
 def qa_report(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """An article's QA findings, checked again on its translation as it stands."""
     with _desk(config) as desk:
-        article = desk.store.article(article_id)
+        article = desk.store.articles.get(article_id)
         if article.status not in _TRANSLATED_STATES:
             raise DeskError(
                 f"article {article_id} is {article.status.value}, not translated yet"
@@ -925,7 +927,7 @@ def qa_report(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None
         findings = desk.check_quality(article_id)
         translation = desk.translation(article)
         targets = {i: plain(b.html or "") for i, b in enumerate(translation.blocks)}
-        overridden = desk.store.qa_overridden(article_id)
+        overridden = desk.store.articles.qa_overridden(article_id)
     out.print(f"[bold]{escape(article.title or article.url)}[/bold]")
     line = f"QA: {qa_summary(findings)}"
     if overridden:
@@ -1009,8 +1011,8 @@ def qa_check(
 def qa_override(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Let an article be published despite open QA errors; the editor's decision is recorded."""
     with _desk(config) as desk:
-        article = desk.store.article(article_id, with_blocks=False)
-        desk.store.override_qa(article_id)
+        article = desk.store.articles.get(article_id, with_blocks=False)
+        desk.store.articles.override_qa(article_id)
     out.print(
         f"QA errors overridden for {article.id} {article.title or article.url};"
         " it is published on the next publish once approved",

@@ -147,13 +147,13 @@ class Desk(StageContext):
         blocks may have changed, so its translation is made again, from the translation
         memory wherever a block's text is unchanged.
         """
-        stored = self.store.articles_with_pages()
+        stored = self.store.pages.article_ids()
         if article_ids is None:
             ids = stored
         else:
             with_page = set(stored)
             for article_id in article_ids:
-                self.store.article(article_id, with_blocks=False)  # an unknown id says so
+                self.store.articles.get(article_id, with_blocks=False)  # an unknown id says so
                 if article_id not in with_page:
                     raise DeskError(
                         f"article {article_id} has no stored page yet — `foreigndesk run`"
@@ -165,7 +165,7 @@ class Desk(StageContext):
     # -- what an editor asks for by name ---------------------------------------------------
 
     def approve(self, article_id: int, lead: Sequence[int] | None = None) -> Article:
-        article = self.store.article(article_id, with_blocks=False)
+        article = self.store.articles.get(article_id, with_blocks=False)
         allowed = {ArticleStatus.IN_REVIEW, ArticleStatus.TRANSLATED, ArticleStatus.APPROVED}
         if article.status not in allowed:
             raise DeskError(
@@ -173,9 +173,9 @@ class Desk(StageContext):
                 " — run the desk until it is in_review"
             )
         if lead is not None:
-            self.store.set_lead(article_id, lead)
-        self.store.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
-        return self.store.article(article_id, with_blocks=False)
+            self.store.articles.set_lead(article_id, lead)
+        self.store.articles.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
+        return self.store.articles.get(article_id, with_blocks=False)
 
     def glossary(self, article: Article) -> Glossary:
         return glossary_for(self, article)

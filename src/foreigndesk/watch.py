@@ -59,7 +59,7 @@ class Watcher:
 
     def cycle(self) -> RunReport:
         """One pass: check the due sources, then take every stage as far as it goes."""
-        due = self.desk.store.due_sources()
+        due = self.desk.store.sources.due()
         report = self.desk.run(sources=due)
         if self.on_cycle is not None and _did_something(report):
             self.on_cycle(report)
@@ -73,7 +73,7 @@ class Watcher:
             done += 1
             if self.stopping or (cycles is not None and done >= cycles):
                 break
-            delay = seconds_until(self.desk.store.next_source_check(), utcnow(), self.tick)
+            delay = seconds_until(self.desk.store.sources.next_check(), utcnow(), self.tick)
             logger.debug("watch: next look in %.0f s", delay)
             self._wake.wait(delay)
             self._wake.clear()

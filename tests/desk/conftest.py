@@ -75,13 +75,13 @@ def world(
             "payloads": f"{payload_url}articles/payloads.html",
         }
         for url in pages.values():
-            store.add_source(url, "en", "CC BY 4.0", kind="url")
+            store.sources.add(url, "en", "CC BY 4.0", kind="url")
         report = desk.run()
     assert report.failed == 0, desk.reporter
-    by_url = {a.url: a.id for a in store.articles()}
+    by_url = {a.url: a.id for a in store.articles.all()}
     articles = {name: by_url[url] for name, url in pages.items()}
     assert all(
-        store.article(i, with_blocks=False).status == ArticleStatus.IN_REVIEW
+        store.articles.get(i, with_blocks=False).status == ArticleStatus.IN_REVIEW
         for i in articles.values()
     )
     Accounts(store).add_user(EDITOR, PASSWORD)

@@ -29,7 +29,7 @@ RIGHT = "the right password"
 
 def concrete(path: str, world: DeskWorld) -> str:
     """A route's path with real ids in it."""
-    source_id = world.store.sources()[0].id
+    source_id = world.store.sources.all()[0].id
     return (
         path.replace("{article_id:int}", str(world.articles["bread-oven"]))
         .replace("{position:int}", "0")
@@ -138,7 +138,7 @@ def test_a_post_without_the_token_is_refused(world: DeskWorld, signed_in: TestCl
         f"/articles/{article}/approve", data={"csrf": "guessed"}, follow_redirects=False
     )
     assert wrong.status_code == 403
-    assert world.store.article(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    assert world.store.articles.get(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
 
 
 def test_a_post_from_another_site_is_refused_even_with_the_token(
@@ -158,7 +158,7 @@ def test_a_post_from_another_site_is_refused_even_with_the_token(
             follow_redirects=False,
         )
         assert answer.status_code == 403, headers
-    assert world.store.article(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    assert world.store.articles.get(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
 
 
 def test_the_sign_in_form_needs_its_own_token(world: DeskWorld, client: TestClient) -> None:

@@ -80,7 +80,7 @@ def sign_in(page: Page, served: str, path: str = "/") -> None:
 
 
 def first_paragraph(world: DeskWorld, name: str) -> int:
-    article = world.store.article(world.articles[name])
+    article = world.store.articles.get(world.articles[name])
     return next(i for i, b in enumerate(article.blocks) if b.kind.value == "paragraph")
 
 
@@ -111,7 +111,7 @@ def test_edit_approve_publish_and_the_published_page_shows_the_edit(
 
     page.click("#approve-form button")
     expect(page.locator(".flash").first).to_contain_text(f"approved {article_id}")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.APPROVED
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.APPROVED
 
     page.goto(f"{served}/articles/{article_id}")
     override = page.locator("input[name=override_qa]")
@@ -119,9 +119,9 @@ def test_edit_approve_publish_and_the_published_page_shows_the_edit(
         override.check()
     page.click("#publish-form button")
     expect(page.locator(".flash").first).to_contain_text(f"published {article_id}")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.PUBLISHED
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.PUBLISHED
 
-    [post] = [p for p in world.store.posts() if p.article_id == article_id]
+    [post] = [p for p in world.store.posts.all() if p.article_id == article_id]
     assert post.attribution.human_edited
     with serve_directory(world.desk.settings.output_dir) as blog:
         page.goto(f"{blog}posts/{post.slug}/")
@@ -164,14 +164,14 @@ def test_keyboard_moves_between_blocks_and_decides_and_a_selection_fills_the_glo
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     page.keyboard.press("a")  # typed into the box: no approval
     page.keyboard.press("Escape")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW
     page.keyboard.press("a")
     expect(page.locator(".flash").first).to_contain_text(f"approved {article_id}")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.APPROVED
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.APPROVED
     page.goto(f"{served}/articles/{article_id}")
     page.keyboard.press("r")
     expect(page.locator(".flash").first).to_contain_text(f"rejected {article_id}")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.REJECTED
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.REJECTED
 
 
 def test_script_payloads_run_nowhere(world: DeskWorld, served: str, watched: Watched) -> None:
@@ -204,7 +204,7 @@ def test_a_form_on_another_site_cannot_act_for_the_editor(
     page = watched.page
     [article_id] = [
         a.id
-        for a in world.store.articles(ArticleStatus.IN_REVIEW)
+        for a in world.store.articles.all(ArticleStatus.IN_REVIEW)
         if a.id not in world.articles.values()
     ][:1]
     sign_in(page, served)
@@ -220,4 +220,4 @@ def test_a_form_on_another_site_cannot_act_for_the_editor(
         # cookie, and the desk would refuse the token anyway.
         page.goto(evil.replace("127.0.0.1", "localhost"))
         page.wait_for_load_state("networkidle")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW

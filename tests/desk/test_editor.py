@@ -54,7 +54,7 @@ def flashes(html: str) -> list[str]:
 
 
 def paragraph(world: DeskWorld, name: str, nth: int = 0) -> int:
-    article = world.store.article(world.articles[name])
+    article = world.store.articles.get(world.articles[name])
     return [i for i, b in enumerate(article.blocks) if b.kind.value == "paragraph"][nth]
 
 
@@ -71,8 +71,8 @@ def test_an_inline_edit_becomes_a_human_memory_entry_and_reaches_the_preview(
         text="La idea vino de una <em>panadera</em>.<script>alert(1)</script>",
     )
     assert f"block {position} saved as your translation" in flashes(landed)
-    article = world.store.article(article_id)
-    humans = [e for e in world.store.memory_entries() if e.origin == HUMAN]
+    article = world.store.articles.get(article_id)
+    humans = [e for e in world.store.memory.entries() if e.origin == HUMAN]
     [entry] = [e for e in humans if e.source_text == article.blocks[position].html]
     assert entry.target_text == "La idea vino de una <em>panadera</em>."
     assert world.desk.translation(article).human_edited
@@ -98,12 +98,12 @@ def test_one_block_translated_again_with_another_engine(
     landed = post(signed_in, f"{page}/blocks/{position}/retranslate", page, engine="libretranslate")
     assert f"block {position} translated again with libretranslate" in flashes(landed)
     assert len(libretranslate.requests) == 1
-    article = world.store.article(article_id)
+    article = world.store.articles.get(article_id)
     shown = world.desk.translation(article).blocks[position].html or ""
     assert shown == shown.upper() and "HARBOUR" in shown.upper()
     other = world.desk.translation(article).blocks[position + 1].html or ""
     assert other != other.upper()  # the rest of the article keeps apertium's translation
-    assert "libretranslate" in world.store.engine_usage()
+    assert "libretranslate" in world.store.memory.usage()
 
 
 def test_an_unknown_engine_is_one_clear_error(world: DeskWorld, signed_in: TestClient) -> None:
@@ -121,7 +121,7 @@ def test_a_glossary_term_from_a_selection(world: DeskWorld, signed_in: TestClien
         signed_in, f"{page}/glossary", page, source="Mill  Street", target="calle del Molino"
     )
     assert "glossary: Mill Street → calle del Molino" in flashes(landed)
-    assert ("Mill Street", "calle del Molino") in world.store.glossary_terms("en", "es")
+    assert ("Mill Street", "calle del Molino") in world.store.memory.glossary_terms("en", "es")
     assert "calle del Molino" in landed
 
 
@@ -132,7 +132,7 @@ def test_lead_title_tags_and_title_template_reach_the_preview(
     page = f"/articles/{article_id}"
     lead = paragraph(world, "bread-oven", 2)
     post(signed_in, f"{page}/lead", page, lead=[str(lead)])
-    assert world.store.article(article_id, with_blocks=False).lead == (lead,)
+    assert world.store.articles.get(article_id, with_blocks=False).lead == (lead,)
     post(
         signed_in,
         f"{page}/meta",
@@ -141,7 +141,7 @@ def test_lead_title_tags_and_title_template_reach_the_preview(
         tags="pan, barrios ,",
         title_template="{title} — {author}",
     )
-    article = world.store.article(article_id)
+    article = world.store.articles.get(article_id)
     assert article.tags == ("pan", "barrios")
     assert article.title_template == "{title} — {author}"
     post_now = world.desk.compose(article)
@@ -157,7 +157,7 @@ def test_lead_title_tags_and_title_template_reach_the_preview(
 
 def test_findings_are_shown_beside_their_block(world: DeskWorld, signed_in: TestClient) -> None:
     article_id = world.articles["payloads"]
-    world.store.replace_findings(
+    world.store.articles.replace_findings(
         article_id,
         [
             Finding("numbers", Severity.ERROR, "the number 20 is missing", position=0),
@@ -173,8 +173,8 @@ def test_findings_are_shown_beside_their_block(world: DeskWorld, signed_in: Test
     assert f'href="/articles/{article_id}"' in errors_only
     without_errors = [
         a.id
-        for a in world.store.articles()
-        if not any(f.severity == Severity.ERROR for f in world.store.findings(a.id))
+        for a in world.store.articles.all()
+        if not any(f.severity == Severity.ERROR for f in world.store.articles.findings(a.id))
     ]
     assert without_errors
     assert not any(f'href="/articles/{i}"' in errors_only for i in without_errors)
@@ -189,15 +189,15 @@ def test_publishing_is_held_by_open_qa_errors_until_overridden(
     # The checks run again before publishing; whatever they find decides.
     open_errors = [
         f
-        for f in world.store.findings(article_id)
+        for f in world.store.articles.findings(article_id)
         if f.severity == Severity.ERROR and not f.resolved
     ]
-    status = world.store.article(article_id, with_blocks=False).status
+    status = world.store.articles.get(article_id, with_blocks=False).status
     if open_errors:
         assert status == ArticleStatus.APPROVED
         assert any("open QA error" in m for m in flashes(held))
         post(signed_in, f"{page}/publish", page, override_qa="1")
-    assert world.store.article(article_id, with_blocks=False).status == ArticleStatus.PUBLISHED
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.PUBLISHED
     assert (world.desk.settings.output_dir / "index.html").exists()
 
 
@@ -208,19 +208,19 @@ def test_inbox_filters_search_and_bulk_reject(world: DeskWorld, signed_in: TestC
     assert "Giving Old Bicycles" in found and "Counting Birds" not in found
     none = signed_in.get("/?status=all&lang=fr").text
     assert "Nothing here" in none
-    source = world.store.article(world.articles["payloads"], with_blocks=False).source_id
+    source = world.store.articles.get(world.articles["payloads"], with_blocks=False).source_id
     by_source = signed_in.get(f"/?status=all&source={source}").text
     assert "Lighthouse" in by_source and "Counting Birds" not in by_source
     ids = [
         a.id
-        for a in world.store.articles(ArticleStatus.IN_REVIEW)
+        for a in world.store.articles.all(ArticleStatus.IN_REVIEW)
         if a.title and ("Chess" in a.title or "Night Train" in a.title)
     ]
     assert len(ids) == 2
     landed = post(signed_in, "/articles/reject", "/", ids=[str(i) for i in ids], back="/")
     assert "rejected 2 of 2 articles" in flashes(landed)
     assert all(
-        world.store.article(i, with_blocks=False).status == ArticleStatus.REJECTED for i in ids
+        world.store.articles.get(i, with_blocks=False).status == ArticleStatus.REJECTED for i in ids
     )
     nothing = post(signed_in, "/articles/reject", "/", back="/")
     assert flashes(nothing) == ["error: no articles ticked — tick the ones to reject"]
@@ -236,7 +236,7 @@ def test_sources_add_edit_pause_and_health(world: DeskWorld, signed_in: TestClie
         license="CC BY 4.0",
         engine="",
     )
-    [source] = [s for s in world.store.sources() if s.url == "http://127.0.0.1:9/feed.xml"]
+    [source] = [s for s in world.store.sources.all() if s.url == "http://127.0.0.1:9/feed.xml"]
     assert f"added source {source.id} http://127.0.0.1:9/feed.xml" in flashes(landed)
     post(
         signed_in,
@@ -248,7 +248,7 @@ def test_sources_add_edit_pause_and_health(world: DeskWorld, signed_in: TestClie
         engine="apertium",
         title="Ein Blatt",
     )
-    [edited] = [s for s in world.store.sources() if s.id == source.id]
+    [edited] = [s for s in world.store.sources.all() if s.id == source.id]
     assert (edited.url, edited.lang, edited.engine, edited.title) == (
         "http://127.0.0.1:9/atom.xml",
         "de",
@@ -256,7 +256,7 @@ def test_sources_add_edit_pause_and_health(world: DeskWorld, signed_in: TestClie
         "Ein Blatt",
     )
     post(signed_in, f"/sources/{source.id}/pause", "/sources", paused="1")
-    assert next(s for s in world.store.sources() if s.id == source.id).paused
+    assert next(s for s in world.store.sources.all() if s.id == source.id).paused
     page = signed_in.get("/sources").text
     assert "Ein Blatt" in page and "Resume" in page and "The Harbour Review" in page
     bad = post(signed_in, "/sources/add", "/sources", url="ftp://x", lang="en")

@@ -64,7 +64,7 @@ def first_stages(desk: Desk) -> RunReport:
 
 
 def by_page(desk: Desk) -> dict[str, tuple[int, ArticleStatus]]:
-    return {a.url.rsplit("/", 1)[-1]: (a.id, a.status) for a in desk.store.articles()}
+    return {a.url.rsplit("/", 1)[-1]: (a.id, a.status) for a in desk.store.articles.all()}
 
 
 def duplicate_of(desk: Desk, article_id: int) -> int | None:
@@ -80,7 +80,7 @@ def test_an_edited_syndicated_copy_is_linked_to_the_original(
     folder, url = site
     write_feed(folder, "ferry-us.html", "allotment-gb.html", "ferry-syndicated.html")
     desk = open_desk(tmp_path)
-    desk.store.add_source(f"{url}feed.xml", "en")
+    desk.store.sources.add(f"{url}feed.xml", "en")
     try:
         report = first_stages(desk)
         pages = by_page(desk)
@@ -104,11 +104,11 @@ def test_the_index_is_rebuilt_from_the_store_on_a_later_run(
     folder, url = site
     write_feed(folder, "ferry-us.html")
     desk = open_desk(tmp_path)
-    desk.store.add_source(f"{url}feed.xml", "en")
+    desk.store.sources.add(f"{url}feed.xml", "en")
     try:
         first_stages(desk)
         [(original, _)] = by_page(desk).values()
-        stored = dict(desk.store.near_duplicate_signatures())
+        stored = dict(desk.store.articles.near_duplicate_signatures())
         assert set(stored) == {original}
         assert len(signature_from_bytes(stored[original]).hashvalues) == 128
     finally:
@@ -117,7 +117,7 @@ def test_the_index_is_rebuilt_from_the_store_on_a_later_run(
     # A second source carries the copy, to a new desk: nothing in memory but the store.
     write_feed(folder, "ferry-syndicated.html", name="partner.xml")
     later = open_desk(tmp_path)
-    later.store.add_source(f"{url}partner.xml", "en")
+    later.store.sources.add(f"{url}partner.xml", "en")
     try:
         report = first_stages(later)
         copy, status = by_page(later)["ferry-syndicated.html"]
@@ -125,7 +125,7 @@ def test_the_index_is_rebuilt_from_the_store_on_a_later_run(
         assert duplicate_of(later, copy) == original
         assert report.duplicates == 1
         # Copies are not indexed: the first article seen stays the one copies link to.
-        assert dict(later.store.near_duplicate_signatures()).keys() == {original}
+        assert dict(later.store.articles.near_duplicate_signatures()).keys() == {original}
     finally:
         later.store.close()
 
@@ -134,7 +134,7 @@ def test_the_threshold_is_a_setting(tmp_path: Path, site: tuple[Path, str]) -> N
     folder, url = site
     write_feed(folder, "ferry-us.html", "ferry-syndicated.html")
     desk = open_desk(tmp_path, near_duplicate_threshold=1.0)  # only the same wording
-    desk.store.add_source(f"{url}feed.xml", "en")
+    desk.store.sources.add(f"{url}feed.xml", "en")
     try:
         report = first_stages(desk)
         assert {status for _, status in by_page(desk).values()} == {ArticleStatus.EXTRACTED}
@@ -160,7 +160,7 @@ def test_the_same_canonical_url_or_the_same_text_is_a_copy(
     )
     write_feed(folder, "ferry-us.html", "mirror.html", "app-view.html")
     desk = open_desk(tmp_path)
-    desk.store.add_source(f"{url}feed.xml", "en")
+    desk.store.sources.add(f"{url}feed.xml", "en")
     try:
         first_stages(desk)
         pages = by_page(desk)
@@ -184,10 +184,10 @@ def test_a_home_page_named_as_canonical_does_not_make_every_article_one(
         folder.joinpath(page).write_text(text.replace("</head>", f"{home}</head>", 1), "utf-8")
     write_feed(folder, "ferry-us.html", "allotment-gb.html")
     desk = open_desk(tmp_path)
-    desk.store.add_source(f"{url}feed.xml", "en")
+    desk.store.sources.add(f"{url}feed.xml", "en")
     try:
         report = first_stages(desk)
         assert report.duplicates == 0
-        assert {a.status for a in desk.store.articles()} == {ArticleStatus.EXTRACTED}
+        assert {a.status for a in desk.store.articles.all()} == {ArticleStatus.EXTRACTED}
     finally:
         desk.store.close()

@@ -90,7 +90,7 @@ def fetched_desk(config_path: Path, *pages: str) -> Desk:
             f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "utf-8"
         )
         with serve_directory(config_path.parent) as feed_url:
-            desk.store.add_source(f"{feed_url}feed.xml", "en")
+            desk.store.sources.add(f"{feed_url}feed.xml", "en")
             report = RunReport()
             desk.discover(report)
             desk.fetch_pages(report)
@@ -102,8 +102,8 @@ def fetched_desk(config_path: Path, *pages: str) -> Desk:
 def test_reextract_one_article_from_its_stored_page(config_path: Path) -> None:
     desk = fetched_desk(config_path, "ferry-us.html", "bus-relative.html")
     try:
-        ferry, bus = sorted(desk.store.articles(), key=lambda a: a.id)
-        before = desk.store.article(ferry.id).blocks
+        ferry, bus = sorted(desk.store.articles.all(), key=lambda a: a.id)
+        before = desk.store.articles.get(ferry.id).blocks
         with desk.store.transaction() as session:  # as if an older extractor had run
             row = session.get_one(ArticleRow, ferry.id)
             row.title, row.status = "stale", ArticleStatus.IN_REVIEW.value
@@ -111,11 +111,11 @@ def test_reextract_one_article_from_its_stored_page(config_path: Path) -> None:
         result = invoke("reextract", ferry.id, "--config", config_path)
         assert result.exit_code == 0, result.output
         assert "extracted 1 · duplicates 0 · failed 0" in result.output
-        again = desk.store.article(ferry.id)
+        again = desk.store.articles.get(ferry.id)
         assert again.title == "The Night Ferry Gets a Quieter Engine"
         assert again.status == ArticleStatus.EXTRACTED
         assert again.blocks == before
-        assert desk.store.article(bus.id).status == ArticleStatus.EXTRACTED
+        assert desk.store.articles.get(bus.id).status == ArticleStatus.EXTRACTED
     finally:
         desk.store.close()
 
@@ -126,9 +126,9 @@ def test_reextract_all(config_path: Path) -> None:
         result = invoke("reextract", "--all", "--config", config_path)
         assert result.exit_code == 0, result.output
         assert "extracted 2 · duplicates 0 · failed 0" in result.output
-        tea = next(a for a in desk.store.articles() if a.url.endswith("tea-ja-utf8.html"))
-        assert desk.store.article(tea.id).authors == ("山田花子",)
-        assert desk.store.article(tea.id).blocks[0].kind == BlockKind.PARAGRAPH
+        tea = next(a for a in desk.store.articles.all() if a.url.endswith("tea-ja-utf8.html"))
+        assert desk.store.articles.get(tea.id).authors == ("山田花子",)
+        assert desk.store.articles.get(tea.id).blocks[0].kind == BlockKind.PARAGRAPH
     finally:
         desk.store.close()
 
@@ -136,13 +136,13 @@ def test_reextract_all(config_path: Path) -> None:
 def test_stored_pages_are_compressed(config_path: Path) -> None:
     desk = fetched_desk(config_path, "ferry-us.html")
     try:
-        [article] = desk.store.articles()
+        [article] = desk.store.articles.all()
         original = (PAGES / "ferry-us.html").read_bytes()
         with desk.store.transaction() as session:
             stored = session.get_one(PageRow, article.id).body
         assert stored[:2] == b"\x1f\x8b"  # gzip
         assert len(stored) < len(original) / 2
-        assert desk.store.page(article.id).body == original
+        assert desk.store.pages.get(article.id).body == original
     finally:
         desk.store.close()
 
@@ -162,12 +162,12 @@ def test_reextract_an_article_not_yet_fetched_says_so(config_path: Path) -> None
     settings = load_settings(config_path)
     store = Store.open(settings.database_url)
     try:
-        source, _ = store.add_source("https://pages.test/feed.xml", "en")
+        source, _ = store.sources.add("https://pages.test/feed.xml", "en")
         assert source.id is not None
-        store.record_source_success(
+        store.sources.record_success(
             source.id, title="t", urls=["https://pages.test/a.html"], etag=None, last_modified=None
         )
-        [article] = store.articles()
+        [article] = store.articles.all()
     finally:
         store.close()
     result = invoke("reextract", article.id, "--config", config_path)

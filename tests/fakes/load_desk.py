@@ -27,5 +27,5 @@ def open_load_desk(folder: Path, web: LoadWeb, **fetch: object) -> Desk:
     settings = load_settings(config)
     store = Store.open(settings.database_url)
     for host, feed in web.plan.feeds:
-        store.add_source(web.url(host, feed), "en")
+        store.sources.add(web.url(host, feed), "en")
     return Desk(settings, store, allow_hosts=web.plan.host_names, resolver=test_resolver)

@@ -61,7 +61,7 @@ def stored_pages(desk: Desk) -> dict[str, bytes]:
 
 
 def source_errors(desk: Desk) -> dict[str, str | None]:
-    return {h.source.url: h.last_error for h in desk.store.source_health()}
+    return {h.source.url: h.last_error for h in desk.store.sources.health()}
 
 
 def wait_for_retries(desk: Desk) -> None:

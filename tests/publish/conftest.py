@@ -107,9 +107,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
     store = Store.open(settings.database_url)
-    source, _ = store.add_source("https://example-review.org/feed.xml", "en", "CC BY 4.0")
+    source, _ = store.sources.add("https://example-review.org/feed.xml", "en", "CC BY 4.0")
     assert source.id is not None
-    store.record_source_success(
+    store.sources.record_success(
         source.id,
         title="Example Review",
         urls=[f"https://example-review.org/2024/harbour-{n}.html" for n in range(1, 13)],

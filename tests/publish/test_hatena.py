@@ -46,7 +46,7 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def publish(settings: Settings, posts: list[Post], store: Store) -> PublishReport:
-    return HatenaTarget(FAST).publish(posts, settings, store)
+    return HatenaTarget(FAST).publish(posts, settings, store.posts)
 
 
 def test_wsse_digest_is_base64_sha1_of_nonce_created_and_key() -> None:
@@ -80,7 +80,7 @@ def test_creates_entries_in_the_blogs_markdown_with_attribution(
     assert "CC BY 4\\.0" in entry.content or "CC BY 4.0" in entry.content
     assert entry.categories == ["harbours", "climate"]
     assert not entry.draft
-    publication = store.publication(posts[0].article_id, "hatena")
+    publication = store.posts.publication(posts[0].article_id, "hatena")
     assert publication is not None and publication.status == "done"
     assert publication.remote_id == entry.entry_id
     assert publication.remote_url == f"https://{fake.blog_id}/entry/{posts[0].slug}"
@@ -141,7 +141,7 @@ def test_a_wrong_key_is_one_error_naming_the_variable(
     with pytest.raises(DeskError, match=r"HTTP 401.*HATENA_API_KEY"):
         publish(settings, posts, store)
     assert fake.entries == {}
-    failed = store.publication(posts[0].article_id, "hatena")
+    failed = store.posts.publication(posts[0].article_id, "hatena")
     assert failed is not None and failed.status == "failed" and "401" in (failed.error or "")
 
 
@@ -174,7 +174,7 @@ def test_server_errors_are_retried_and_failures_recorded_then_retried(
     report = publish(settings, posts, store)
     assert report.written == 1 and report.failed == 1 and report.unchanged == 1
     assert "Invalid request" in report.errors[0]
-    failed = store.publication(posts[1].article_id, "hatena")
+    failed = store.posts.publication(posts[1].article_id, "hatena")
     assert failed is not None and failed.status == "failed"
     retried = publish(settings, posts, store)
     assert retried.written == 1
@@ -193,7 +193,7 @@ def test_a_create_that_got_no_answer_is_never_posted_twice(
         fake.inject(drop(path="/atom/entry"))
     first = publish(settings, posts[:1], store)
     assert first.failed == 1 and first.written == 0
-    pending = store.publication(posts[0].article_id, "hatena")
+    pending = store.posts.publication(posts[0].article_id, "hatena")
     assert pending is not None and pending.remote_id is None and pending.status == "failed"
     deadline = time.monotonic() + 5
     while fault == "timeout" and not fake.entries and time.monotonic() < deadline:
@@ -202,7 +202,7 @@ def test_a_create_that_got_no_answer_is_never_posted_twice(
     assert second.written == 1
     # Either way the fake made the entry (a dropped connection too): exactly one exists.
     assert len(fake.entries) == 1
-    done = store.publication(posts[0].article_id, "hatena")
+    done = store.posts.publication(posts[0].article_id, "hatena")
     assert done is not None and done.status == "done"
     assert done.remote_id == next(iter(fake.entries))
     if fault == "timeout":

@@ -36,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     store = Store.open(settings.database_url)
     try:
         with serve_directory(HOSTILE) as url:
-            store.add_source(f"{url}feed.xml", "en", "CC BY 4.0")
+            store.sources.add(f"{url}feed.xml", "en", "CC BY 4.0")
             report = Desk(settings, store).run()
         assert report.published == 1, report
         assert isinstance(report, RunReport)

@@ -70,9 +70,9 @@ def test_hugo_builds_the_export_into_pages(
         encoding="utf-8",
     )
     exported = [hostile(posts[0]), *posts[1:]]
-    report = HugoTarget().publish(exported, settings, store)
+    report = HugoTarget().publish(exported, settings, store.posts)
     assert report.written == 3
-    assert HugoTarget().publish(exported, settings, store).written == 0
+    assert HugoTarget().publish(exported, settings, store.posts).written == 0
     run = subprocess.run(
         [str(HUGO), "--source", str(site), "--destination", str(site / "public"), "--quiet"],
         capture_output=True, text=True, timeout=120, check=False,

@@ -46,7 +46,7 @@ def with_wordpress(settings: Settings, fake: WordPressFake, **options: object) -
 
 
 def publish(settings: Settings, posts: list[Post], store: Store) -> PublishReport:
-    return WordPressTarget(FAST).publish(posts, settings, store)
+    return WordPressTarget(FAST).publish(posts, settings, store.posts)
 
 
 def test_creates_posts_with_terms_by_name(
@@ -67,7 +67,7 @@ def test_creates_posts_with_terms_by_name(
     assert list(tags.values()).count("harbours") == 1
     assert [fake.terms["categories"][i] for i in post.categories] == ["Traducciones"]
     assert len(fake.requests_to("/wp/v2/tags", "POST")) == 1
-    publication = store.publication(posts[0].article_id, "wordpress")
+    publication = store.posts.publication(posts[0].article_id, "wordpress")
     assert publication is not None and publication.remote_id == str(post.id)
     assert publication.remote_url == f"{fake.url}/{post.slug}/"
     assert not fake.errors
@@ -161,5 +161,5 @@ def test_a_create_that_timed_out_is_found_by_slug_not_posted_twice(
     assert second.written == 1 and len(fake.posts) == 1
     [lookup] = fake.requests_to("/wp/v2/posts$", "GET")
     assert lookup.query["slug"] == [posts[0].slug]
-    done = store.publication(posts[0].article_id, "wordpress")
+    done = store.posts.publication(posts[0].article_id, "wordpress")
     assert done is not None and done.remote_id == str(next(iter(fake.posts)))

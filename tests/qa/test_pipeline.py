@@ -9,20 +9,20 @@ from foreigndesk.translate.memory import human_entry
 
 
 def test_publishing_waits_for_open_errors_until_overridden(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     desk.run()
-    articles = desk.store.articles(ArticleStatus.IN_REVIEW)
+    articles = desk.store.articles.all(ArticleStatus.IN_REVIEW)
     assert len(articles) == 10
     # Every translated article was checked: apertium's unknown words are on record.
-    assert all(desk.store.findings(a.id) for a in articles)
+    assert all(desk.store.articles.findings(a.id) for a in articles)
 
     # An editor's correction adds a language model's preamble to one paragraph.
-    article = desk.store.article(articles[0].id)
+    article = desk.store.articles.get(articles[0].id)
     index, block = next(
         (i, b) for i, b in enumerate(article.blocks) if b.kind == BlockKind.PARAGRAPH
     )
     translated = desk.translation(article).blocks[index].html or ""
-    desk.store.save_memory(
+    desk.store.memory.save(
         [human_entry(block.html, "Aquí está la traducción: " + translated, "en", "es")]
     )
     for each in articles:
@@ -38,12 +38,14 @@ def test_publishing_waits_for_open_errors_until_overridden(desk: Desk, sample_ur
     (line,) = reporter.errors
     assert line.startswith(f"article {article.id}: not published, 1 open QA error (llm_artefacts")
     assert f"`foreigndesk qa override {article.id}`" in line
-    assert desk.store.article(article.id).status == ArticleStatus.APPROVED
-    (stored,) = [f for f in desk.store.findings(article.id) if f.severity == Severity.ERROR]
+    assert desk.store.articles.get(article.id).status == ArticleStatus.APPROVED
+    (stored,) = [
+        f for f in desk.store.articles.findings(article.id) if f.severity == Severity.ERROR
+    ]
     assert stored.position == index
 
-    desk.store.override_qa(article.id)
+    desk.store.articles.override_qa(article.id)
     again = RunReport()
     desk.publish(again)
     assert again.published == 1
-    assert desk.store.article(article.id).status == ArticleStatus.PUBLISHED
+    assert desk.store.articles.get(article.id).status == ArticleStatus.PUBLISHED

@@ -49,14 +49,14 @@ def test_the_desk_runs_twice_on_postgresql_without_duplicating_anything(
 ) -> None:
     settings = load_settings(write_config(tmp_path, desk={"database_url": postgres_url}))
     desk = Desk(settings, pg_store)
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
 
     first = desk.run()
-    for article in desk.store.articles(ArticleStatus.IN_REVIEW):
+    for article in desk.store.articles.all(ArticleStatus.IN_REVIEW):
         desk.approve(article.id)
     second = desk.run()
 
     assert (first.new_articles, first.translated, first.engine_calls) == (10, 10, 10)
     assert (second.new_articles, second.engine_calls, second.published) == (0, 0, 10)
-    assert len(desk.store.posts()) == 10
-    assert desk.store.status_counts() == {ArticleStatus.PUBLISHED.value: 10}
+    assert len(desk.store.posts.all()) == 10
+    assert desk.store.articles.status_counts() == {ArticleStatus.PUBLISHED.value: 10}

@@ -40,20 +40,20 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
 
 def test_a_source_url_is_stored_once(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path}/desk.db")
-    first, created = store.add_source("https://feeds.test/a.xml", "en")
-    again, created_again = store.add_source("https://feeds.test/a.xml", "fr")
+    first, created = store.sources.add("https://feeds.test/a.xml", "en")
+    again, created_again = store.sources.add("https://feeds.test/a.xml", "fr")
     assert created and not created_again
     assert again == first
-    assert [s.url for s in store.sources()] == ["https://feeds.test/a.xml"]
+    assert [s.url for s in store.sources.all()] == ["https://feeds.test/a.xml"]
 
 
 def test_a_candidate_url_is_stored_once_whichever_source_lists_it(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path}/desk.db")
-    a, _ = store.add_source("https://feeds.test/a.xml", "en")
-    b, _ = store.add_source("https://feeds.test/b.xml", "en")
+    a, _ = store.sources.add("https://feeds.test/a.xml", "en")
+    b, _ = store.sources.add("https://feeds.test/b.xml", "en")
     assert a.id is not None and b.id is not None
     urls = ["https://news.test/1", "https://news.test/2"]
     kwargs = {"title": None, "etag": None, "last_modified": None}
-    assert store.record_source_success(a.id, urls=urls, **kwargs) == 2
-    assert store.record_source_success(b.id, urls=[*urls, "https://news.test/3"], **kwargs) == 1
-    assert len(store.articles()) == 3
+    assert store.sources.record_success(a.id, urls=urls, **kwargs) == 2
+    assert store.sources.record_success(b.id, urls=[*urls, "https://news.test/3"], **kwargs) == 1
+    assert len(store.articles.all()) == 3

@@ -18,15 +18,15 @@ from tests.fakes import OpenAIFake
 def test_glossary_names_are_spelled_its_way_in_title_byline_and_body(
     desk: Desk, sample_url: str
 ) -> None:
-    desk.store.add_glossary_terms(
+    desk.store.memory.add_glossary_terms(
         "en", "es", [("Ingrid Solberg", "Íngrid Sólberg"), ("Mill Street", "Calle Molinera")]
     )
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     desk.run()
-    [bread] = [a for a in desk.store.articles() if "bread-oven" in a.url]
+    [bread] = [a for a in desk.store.articles.all() if "bread-oven" in a.url]
     desk.approve(bread.id)
     desk.run()
-    [post] = [p for p in desk.store.posts() if p.article_id == bread.id]
+    [post] = [p for p in desk.store.posts.all() if p.article_id == bread.id]
     assert post.title.startswith("Íngrid Sólberg⚡️")
     assert "Calle Molinera" in post.title
     assert post.byline.startswith("Íngrid Sólberg · ")
@@ -37,35 +37,35 @@ def test_glossary_names_are_spelled_its_way_in_title_byline_and_body(
 
 
 def test_an_editors_correction_wins_and_is_marked(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     desk.run()
-    [chess] = [a for a in desk.store.articles() if "chess-club" in a.url]
-    article = desk.store.article(chess.id)
+    [chess] = [a for a in desk.store.articles.all() if "chess-club" in a.url]
+    article = desk.store.articles.get(chess.id)
     first = next(b for b in article.blocks if b.kind.value == "paragraph")
-    desk.store.save_memory([human_entry(first.html, "Corregido por una editora.", "en", "es")])
+    desk.store.memory.save([human_entry(first.html, "Corregido por una editora.", "en", "es")])
     translation = desk.translation(article)
     assert translation.human_edited
     assert any(item.html == "Corregido por una editora." for item in translation.blocks)
     desk.approve(chess.id)
     desk.run()
-    [post] = [p for p in desk.store.posts() if p.article_id == chess.id]
+    [post] = [p for p in desk.store.posts.all() if p.article_id == chess.id]
     assert "Corregido por una editora." in post.body_html
     assert post.attribution.human_edited
 
 
 def test_memory_entries_record_their_engine_and_flags(desk: Desk, sample_url: str) -> None:
-    desk.store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+    desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
     report = RunReport()
     desk.discover(report)
     desk.fetch_pages(report)
     desk.extract(report)
     desk.translate(report)
-    entries = desk.store.memory_entries("en", "es")
+    entries = desk.store.memory.entries("en", "es")
     assert entries
     assert {e.engine for e in entries} == {"apertium"}
     assert any(f.startswith("unknown_words:") for e in entries for f in e.flags)
     assert all(e.source_hash == source_hash(e.source_text) for e in entries)
-    assert desk.store.status_counts() == {ArticleStatus.TRANSLATED.value: 10}
+    assert desk.store.articles.status_counts() == {ArticleStatus.TRANSLATED.value: 10}
 
 
 def test_glossary_and_memory_files_through_the_cli(config_path: Path, tmp_path: Path) -> None:
@@ -122,17 +122,17 @@ def test_a_failing_block_is_reported_the_rest_kept_and_only_it_retried(
         settings = load_settings(config)
         store = Store.open(settings.database_url)
         desk = Desk(settings, store)
-        store.add_source(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+        store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
         report = desk.run()
 
-        [failed] = store.articles(ArticleStatus.FAILED)
+        [failed] = store.articles.all(ArticleStatus.FAILED)
         assert "bread-oven" in failed.url
         assert failed.error is not None
         assert failed.error.startswith("1 of ")
         assert "block " in failed.error
         assert "not the JSON object asked for" in failed.error
         assert report.translated == 9
-        kept = len(store.memory_entries())
+        kept = len(store.memory.entries())
 
         broken = False
         fake.reset()

@@ -181,7 +181,7 @@ def discover(source_id: int) -> int:
     ctx = context()
     if not ctx.store.claims.sources([source_id], ctx.worker, ctx.lease):
         return 0
-    source = next((s for s in ctx.store.sources() if s.id == source_id), None)
+    source = next((s for s in ctx.store.sources.all() if s.id == source_id), None)
     try:
         if source is None or source.paused:
             return 0
@@ -194,7 +194,7 @@ def discover(source_id: int) -> int:
         process().run(check)
     finally:
         ctx.store.claims.release(ctx.worker, sources=[source_id])
-    waiting = ctx.store.waiting_articles(ArticleStatus.DISCOVERED, source_id=source_id)
+    waiting = ctx.store.articles.waiting(ArticleStatus.DISCOVERED, source_id=source_id)
     for article_id in waiting:
         fetch.delay(article_id)
     return len(waiting)
@@ -207,7 +207,7 @@ def fetch(article_id: int) -> None:
         return
     report = RunReport()
     try:
-        target = ctx.store.fetch_targets([article_id])[article_id]
+        target = ctx.store.pages.fetch_targets([article_id])[article_id]
         pages = PageBatch(ctx.store, claim=ctx.worker, size=1)
 
         async def one(shared: Slots) -> None:
@@ -332,12 +332,12 @@ def enqueue_due(store: Store, *, sources: bool = True) -> dict[str, int]:
     sent: dict[str, int] = {}
     store.claims.release_dead()
     if sources:
-        due = store.due_sources()
+        due = store.sources.due()
         for source in due:
             discover.delay(source.id)
         sent["sources"] = len(due)
     for status, task in _STAGE_TASKS.items():
-        waiting = store.waiting_articles(status, unclaimed=True)
+        waiting = store.articles.waiting(status, unclaimed=True)
         for article_id in waiting:
             task.delay(article_id)
         sent[status.value] = len(waiting)

@@ -156,7 +156,7 @@ class InlineExecutor:
         source another worker is checking now is left to it."""
         ctx = self.ctx
         chosen = [
-            s for s in (sources if sources is not None else ctx.store.sources()) if not s.paused
+            s for s in (sources if sources is not None else ctx.store.sources.all()) if not s.paused
         ]
         if not chosen:
             return
@@ -189,7 +189,7 @@ class InlineExecutor:
             return
         with self._claimed(ids):
             ctx.reporter.stage("fetch", len(ids))
-            targets = ctx.store.fetch_targets(ids)
+            targets = ctx.store.pages.fetch_targets(ids)
             ordered = interleave_hosts(ids, lambda i: urlsplit(targets[i][0]).hostname)
             pages = PageBatch(ctx.store, claim=ctx.worker)
 

@@ -28,7 +28,7 @@ class PublishReport:
 
 
 class Ledger(Protocol):
-    """Where targets keep track of what they published (the store implements it)."""
+    """Where targets keep track of what they published (the store's posts implement it)."""
 
     def publication(self, article_id: int, target: str) -> Publication | None: ...
 

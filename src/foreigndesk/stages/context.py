@@ -89,7 +89,10 @@ class StageContext:
 
     def fetcher(self, shared: Slots | None = None) -> Fetcher:
         return Fetcher(
-            self.fetch_policy(), robots_store=self.store, resolver=self._resolver, shared=shared
+            self.fetch_policy(),
+            robots_store=self.store.robots,
+            resolver=self._resolver,
+            shared=shared,
         )
 
     # -- engines ---------------------------------------------------------------------------
@@ -118,7 +121,7 @@ class StageContext:
         budget = self.settings.translate.budget.get(name)
         if budget is None:
             return None
-        _, used = self.store.engine_usage(utcnow().strftime("%Y-%m")).get(name, (0, 0))
+        _, used = self.store.memory.usage(utcnow().strftime("%Y-%m")).get(name, (0, 0))
         return max(budget - used, 0)
 
     async def close_engines(self) -> None:
@@ -143,7 +146,7 @@ class StageContext:
         logger.warning(message)
         self.reporter.error(message)
         try:
-            self.store.fail(
+            self.store.articles.fail(
                 article_id,
                 stage,
                 str(exc),

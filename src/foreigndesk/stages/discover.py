@@ -33,7 +33,7 @@ async def check_source(
     assert source.id is not None
     store, options = ctx.store, ctx.settings.fetch
     try:
-        etag, last_modified = store.source_validators(source.id)
+        etag, last_modified = store.sources.validators(source.id)
         poll = await poll_source(
             fetcher,
             source.url,
@@ -42,19 +42,19 @@ async def check_source(
             sitemap_depth=options.sitemap_depth,
         )
         interval = next_interval(
-            store.source_interval(source.id),
+            store.sources.interval(source.id),
             poll.interval_hint,
             len(poll.urls),
             options.poll_interval,
             options.max_poll_interval,
         )
         if poll.not_modified:
-            store.record_source_not_modified(source.id, interval, claim=claim)
+            store.sources.record_not_modified(source.id, interval, claim=claim)
         else:
-            if poll.moved_to and store.move_source(source.id, poll.moved_to, poll.kind):
+            if poll.moved_to and store.sources.move(source.id, poll.moved_to, poll.kind):
                 logger.info("source %s now follows its feed %s", source.url, poll.moved_to)
             kind = "url" if poll.kind == "url" else poll.kind
-            report.new_articles += store.record_source_success(
+            report.new_articles += store.sources.record_success(
                 source.id,
                 title=poll.title,
                 urls=poll.urls,
@@ -71,7 +71,7 @@ async def check_source(
         message = f"source {exc}"
         retry = exc.retry_after if isinstance(exc, Deferred) else None
         try:
-            paused = store.record_source_error(
+            paused = store.sources.record_error(
                 source.id,
                 str(exc),
                 pause_after=options.pause_after,

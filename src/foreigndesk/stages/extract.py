@@ -49,7 +49,7 @@ def page_jobs(ctx: StageContext, article_ids: Sequence[int]) -> dict[int, PageJo
         article_id: PageJob(
             article_id, page.body, page.final_url, page.encoding, page.fetched_at, lang
         )
-        for article_id, (page, lang) in ctx.store.pages_to_extract(article_ids).items()
+        for article_id, (page, lang) in ctx.store.pages.to_extract(article_ids).items()
     }
 
 
@@ -74,7 +74,7 @@ def extract_page_job(job: PageJob) -> ExtractedArticle | str:
 def near_duplicate_index(ctx: StageContext) -> NearDuplicateIndex:
     """The stored articles' signatures, indexed (copies left out: the first one counts)."""
     index = NearDuplicateIndex(ctx.settings.extract.near_duplicate_threshold)
-    for article_id, data in ctx.store.near_duplicate_signatures():
+    for article_id, data in ctx.store.articles.near_duplicate_signatures():
         try:
             index.add(article_id, signature_from_bytes(data))
         except ValueError as exc:  # written by another version; re-extraction rewrites it
@@ -107,7 +107,7 @@ def store_extraction(
         ctx.reporter.warning(damage)
     signature = near_duplicate_signature(extracted.blocks)
     try:
-        duplicate_of = ctx.store.save_extraction(
+        duplicate_of = ctx.store.articles.save_extraction(
             article_id,
             extracted,
             content_hash(extracted.blocks),

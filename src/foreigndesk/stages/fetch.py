@@ -52,7 +52,7 @@ class PageBatch:
 
     def flush(self) -> None:
         if self._pages:
-            self.store.save_pages(self._pages, claim=self.claim)
+            self.store.pages.save(self._pages, claim=self.claim)
             self._pages = []
 
 
@@ -72,7 +72,7 @@ async def fetch_article(
     try:
         result = await fetcher.get(url, etag=etag, last_modified=last_modified)
         if result.not_modified:
-            ctx.store.keep_page(article_id, claim=claim)
+            ctx.store.pages.keep(article_id, claim=claim)
         elif not result.is_html:
             raise DeskError(
                 f"{url}: not an HTML page ({result.content_type or 'no type'})"

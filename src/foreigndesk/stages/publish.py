@@ -37,7 +37,7 @@ def review_article(
     """A translated article waits for an editor, or goes straight on with auto_approve."""
     auto = ctx.settings.desk.auto_approve
     next_status = ArticleStatus.APPROVED if auto else ArticleStatus.IN_REVIEW
-    if ctx.store.set_status(
+    if ctx.store.articles.set_status(
         article_id, next_status, expect=[ArticleStatus.TRANSLATED], claim=claim
     ):
         if auto:
@@ -48,7 +48,7 @@ def review_article(
 
 def _slug(ctx: StageContext, article: Article) -> str:
     base = slug_for(article)
-    return base if not ctx.store.slug_taken(base, article.id) else f"{base}-{article.id}"
+    return base if not ctx.store.posts.slug_taken(base, article.id) else f"{base}-{article.id}"
 
 
 def compose(ctx: StageContext, article: Article) -> Post:
@@ -87,7 +87,7 @@ def publish_article(
             ctx.store.claims.release(claim, articles=[article_id])
         return False
     try:
-        ctx.store.save_post(compose(ctx, ctx.store.article(article_id)), claim=claim)
+        ctx.store.posts.save(compose(ctx, ctx.store.articles.get(article_id)), claim=claim)
     except ClaimLost:
         logger.info("article %s: taken over by another worker", article_id)
         return False
@@ -114,7 +114,7 @@ def build(
             return False
         time.sleep(0.25)
     try:
-        posts = ctx.store.posts()
+        posts = ctx.store.posts.all()
         installed = publish_targets()
         for name in targets or ctx.settings.publish.targets:
             if name not in installed:
@@ -124,7 +124,7 @@ def build(
                 )
                 continue
             try:
-                result = installed[name].publish(posts, ctx.settings, ctx.store)
+                result = installed[name].publish(posts, ctx.settings, ctx.store.posts)
             except DeskError as exc:
                 ctx.reporter.error(f"publish to {name}: {exc}")
                 continue

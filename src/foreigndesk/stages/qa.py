@@ -28,7 +28,7 @@ def check_quality(ctx: StageContext, article_id: int, *, reuse: bool = False) ->
     ``reuse``, the stored findings are returned when they were made on this very
     translation."""
     store = ctx.store
-    article = store.article(article_id)
+    article = store.articles.get(article_id)
     translation = current_translation(ctx, article)
     glossary = glossary_for(ctx, article)
     context = QAContext(
@@ -45,8 +45,8 @@ def check_quality(ctx: StageContext, article_id: int, *, reuse: bool = False) ->
             default=str,
         ).encode()
     ).hexdigest()
-    if reuse and store.qa_digest(article_id) == digest:
-        return store.findings(article_id)
+    if reuse and store.articles.qa_digest(article_id) == digest:
+        return store.articles.findings(article_id)
     memory = remembered(
         ctx,
         segments_of(article),
@@ -62,11 +62,13 @@ def check_quality(ctx: StageContext, article_id: int, *, reuse: bool = False) ->
         if block.html in memory
     }
     found = check_article(article.blocks, targets, context, flags)
-    resolved = {(f.position, f.check, f.message) for f in store.findings(article_id) if f.resolved}
+    resolved = {
+        (f.position, f.check, f.message) for f in store.articles.findings(article_id) if f.resolved
+    }
     found = [
         dataclasses.replace(f, resolved=(f.position, f.check, f.message) in resolved) for f in found
     ]
-    store.replace_findings(article_id, found, digest=digest)
+    store.articles.replace_findings(article_id, found, digest=digest)
     return found
 
 
@@ -77,7 +79,7 @@ def qa_hold(ctx: StageContext, article_id: int) -> str | None:
         for f in check_quality(ctx, article_id, reuse=True)
         if f.severity == Severity.ERROR and not f.resolved
     ]
-    if not errors or ctx.store.qa_overridden(article_id):
+    if not errors or ctx.store.articles.qa_overridden(article_id):
         return None
     first = errors[0]
     where = f"block {first.position}" if first.position is not None else "the article"

@@ -106,7 +106,7 @@ def segment_labels(article: Article) -> dict[str, str]:
 def glossary_for(ctx: StageContext, article: Article) -> Glossary:
     source = base_language(article.source_lang)
     target = base_language(ctx.settings.desk.target_lang)
-    terms = ctx.store.glossary_terms(source, target)
+    terms = ctx.store.memory.glossary_terms(source, target)
     return Glossary(source, target, tuple(GlossaryEntry(*t) for t in terms))
 
 
@@ -123,7 +123,7 @@ def remembered(
     """The translation memory's entry for each segment it can serve."""
     hashes = {text: source_hash(text) for text in segments}
     by_hash: dict[str, list[MemoryEntry]] = {}
-    for entry in ctx.store.memory_candidates(hashes.values(), source, target):
+    for entry in ctx.store.memory.candidates(hashes.values(), source, target):
         by_hash.setdefault(entry.source_hash, []).append(entry)
     found: dict[str, MemoryEntry] = {}
     for text, digest in hashes.items():
@@ -141,7 +141,7 @@ def remembered(
 def current_translation(ctx: StageContext, article: Article) -> Translation:
     """The article in the target language as the memory holds it now: an editor's
     corrections first, then the engines that translated it."""
-    engines, target = ctx.store.translation_target(article.id)
+    engines, target = ctx.store.articles.translation_target(article.id)
     glossary = glossary_for(ctx, article)
     found = remembered(
         ctx,
@@ -189,10 +189,10 @@ async def translate_article(
     translation. Raises DeskError (one line) when some could not be translated: what was
     translated is kept, and only the rest is tried again."""
     store = ctx.store
-    article = store.article(article_id)
+    article = store.articles.get(article_id)
     source = base_language(article.source_lang)
     target = base_language(ctx.settings.desk.target_lang)
-    chain = ctx.chain(store.source_engine(article.source_id))
+    chain = ctx.chain(store.sources.engine(article.source_id))
     _check_pair(chain, source, target)
     glossary = glossary_for(ctx, article)
     segments = segments_of(article)
@@ -295,7 +295,7 @@ class _Pending:
         engine: str | None = None,
     ) -> None:
         """Store it; with ``engine``, the article is translated by those engines."""
-        ctx.store.save_translation(
+        ctx.store.memory.save_translation(
             article_id,
             self.entries,
             usage=self.usage,

@@ -1,5 +1,5 @@
 """The review desk's own queries: the inbox, an editor's changes to an article and a
-source, and the figures on the stats page. The pipeline's queries stay in repository.py."""
+source, and the figures on the stats page. The pipeline's queries live in the aggregates' repositories (articles.py, pages.py, …)."""
 
 from __future__ import annotations
 
@@ -238,7 +238,7 @@ class Review:
                 row.etag = row.last_modified = None
             row.url, row.lang, row.license, row.engine = url, lang, license, engine
             row.title = title
-        return next(s for s in self.store.sources() if s.id == source_id)
+        return next(s for s in self.store.sources.all() if s.id == source_id)
 
     # -- stats ---------------------------------------------------------------------------
 

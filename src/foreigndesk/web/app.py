@@ -344,7 +344,7 @@ def inbox(call: Call) -> Response:
         offset=(page - 1) * PAGE_SIZE,
     )
     rows, total = app.review.inbox(chosen)
-    counts = app.store.status_counts()
+    counts = app.store.articles.status_counts()
     params = {k: v for k, v in query.items() if k != "page"}
     return app.render(
         call,
@@ -358,7 +358,7 @@ def inbox(call: Call) -> Response:
         status=status,
         statuses=[s.value for s in ArticleStatus],
         counts=counts,
-        sources=app.store.sources(),
+        sources=app.store.sources.all(),
         languages=app.review.languages(),
         chosen=chosen,
         qa_filters=QA_FILTERS,
@@ -395,7 +395,7 @@ def editor(call: Call) -> Response:
         next_id=after,
         title_template=view.article.title_template or "",
         default_template=app.settings.post.title_template,
-        overridden=app.store.qa_overridden(article_id),
+        overridden=app.store.articles.qa_overridden(article_id),
         open_errors=sum(
             1
             for f in [*view.article_findings, *(f for b in view.blocks for f in b.findings)]
@@ -486,11 +486,11 @@ def publish_now(call: Call) -> Response:
     app = call.desk_app
     article_id = _int(call.path["article_id"], "article")
     with app.publish_lock:
-        article = app.store.article(article_id, with_blocks=False)
+        article = app.store.articles.get(article_id, with_blocks=False)
         if article.status != ArticleStatus.APPROVED and article.status != ArticleStatus.PUBLISHED:
             app.desk.approve(article_id)
         if call.field("override_qa"):
-            app.store.override_qa(article_id)
+            app.store.articles.override_qa(article_id)
         report = RunReport()
         reporter = SilentReporter()
         app.desk.reporter = reporter
@@ -530,7 +530,7 @@ def sources(call: Call) -> Response:
     return app.render(
         call,
         "sources.html",
-        health=app.store.source_health(),
+        health=app.store.sources.health(),
         engines=sorted(engine_specs()),
         editing_id=call.query.get("edit"),
     )
@@ -553,7 +553,7 @@ def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
 
 def source_add(call: Call) -> Response:
     url, lang, license, engine = _source_fields(call)
-    source, created = call.desk_app.store.add_source(url, lang, license, engine)
+    source, created = call.desk_app.store.sources.add(url, lang, license, engine)
     call.flash(f"{'added' if created else 'already there:'} source {source.id} {source.url}")
     return RedirectResponse("/sources", 303)
 
@@ -572,7 +572,7 @@ def source_edit(call: Call) -> Response:
 def source_pause(call: Call) -> Response:
     source_id = _int(call.path["source_id"], "source")
     paused = call.field("paused") == "1"
-    source = call.desk_app.store.set_source_paused(source_id, paused)
+    source = call.desk_app.store.sources.set_paused(source_id, paused)
     call.flash(f"{'paused' if paused else 'resumed'} source {source.id} {source.url}")
     return RedirectResponse("/sources", 303)
 

@@ -72,16 +72,16 @@ def _translation(desk: Desk, article: Article) -> Translation | None:
 
 
 def editor_view(desk: Desk, article_id: int) -> EditorView:
-    article = desk.store.article(article_id)
+    article = desk.store.articles.get(article_id)
     translation = _translation(desk, article)
-    findings = desk.store.findings(article_id)
+    findings = desk.store.articles.findings(article_id)
     glossary = desk.glossary(article)
     segments = [segment_of(b) for b in article.blocks]
     title_segment = escape(article.title or "", quote=False)
     by_hash: dict[str, list[MemoryEntry]] = {}
     if translation is not None:
         hashes = [source_hash(s) for s in [*segments, title_segment] if s]
-        for entry in desk.store.memory_candidates(
+        for entry in desk.store.memory.candidates(
             hashes, glossary.source_lang, translation.target_lang
         ):
             by_hash.setdefault(entry.source_hash, []).append(entry)
@@ -126,13 +126,15 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
         article_findings=tuple(f for f in findings if f.position is None),
         title_human=any(e.origin == HUMAN for e in entries(title_segment)),
         lead=lead,
-        glossary=tuple(desk.store.glossary_terms(glossary.source_lang, glossary.target_lang)),
+        glossary=tuple(
+            desk.store.memory.glossary_terms(glossary.source_lang, glossary.target_lang)
+        ),
         engines=tuple(sorted(engine_specs())),
     )
 
 
 def _recheck(desk: Desk, article_id: int) -> None:
-    if desk.store.article(article_id, with_blocks=False).status in _TRANSLATED:
+    if desk.store.articles.get(article_id, with_blocks=False).status in _TRANSLATED:
         desk.check_quality(article_id)
 
 
@@ -146,14 +148,14 @@ _TRANSLATED = {
 
 
 def _pair(desk: Desk, article: Article) -> tuple[str, str]:
-    _, target = desk.store.translation_target(article.id)
+    _, target = desk.store.articles.translation_target(article.id)
     return desk.glossary(article).source_lang, target
 
 
 def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
     """An editor's translation of one block, kept as a human entry of the memory: it wins
     over every engine's, here and in every article with the same text."""
-    article = desk.store.article(article_id)
+    article = desk.store.articles.get(article_id)
     if not 0 <= position < len(article.blocks):
         raise DeskError(f"article {article_id} has no block {position}")
     block = article.blocks[position]
@@ -166,13 +168,13 @@ def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
     value = escape(unescape(text), quote=False) if block.kind == BlockKind.IMAGE else text
     value = clean_inline(value)
     source, target = _pair(desk, article)
-    desk.store.save_memory([human_entry(segment, value, source, target)], replace=True)
+    desk.store.memory.save([human_entry(segment, value, source, target)], replace=True)
     _recheck(desk, article_id)
 
 
 def save_title(desk: Desk, article_id: int, title: str) -> None:
     """The translated title, as a human entry for the original title."""
-    article = desk.store.article(article_id, with_blocks=False)
+    article = desk.store.articles.get(article_id, with_blocks=False)
     title = " ".join(title.split())
     if not title:
         raise DeskError("the title is empty — write one")
@@ -182,7 +184,7 @@ def save_title(desk: Desk, article_id: int, title: str) -> None:
     entry = human_entry(
         escape(article.title, quote=False), escape(title, quote=False), source, target
     )
-    desk.store.save_memory([entry], replace=True)
+    desk.store.memory.save([entry], replace=True)
 
 
 def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: str) -> bool:
@@ -191,7 +193,7 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
     wins over the new one."""
     from foreigndesk.store.review import Review
 
-    article = desk.store.article(article_id)
+    article = desk.store.articles.get(article_id)
     if not 0 <= position < len(article.blocks):
         raise DeskError(f"article {article_id} has no block {position}")
     segment = segment_of(article.blocks[position])
@@ -207,7 +209,7 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
     engine = specs[engine_name].create(desk.settings)
     budget = desk.settings.translate.budget.get(engine_name)
     if budget is not None:
-        used = desk.store.engine_usage(utcnow().strftime("%Y-%m")).get(engine_name, (0, 0))[1]
+        used = desk.store.memory.usage(utcnow().strftime("%Y-%m")).get(engine_name, (0, 0))[1]
         left: int | None = max(budget - used, 0)
     else:
         left = None
@@ -229,8 +231,8 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
     entry = machine_entry(
         segment, text, source, target, engine_name, glossary.version_for(segment), flags
     )
-    engines, _ = desk.store.translation_target(article_id)
-    desk.store.save_translation(
+    engines, _ = desk.store.articles.translation_target(article_id)
+    desk.store.memory.save_translation(
         article_id,
         [entry],
         usage={engine_name: (calls, billed, engine.billing_unit)},
@@ -238,37 +240,37 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
         target_lang=target,
         next_status=None,
     )
-    desk.store.save_memory([entry], replace=True)
+    desk.store.memory.save([entry], replace=True)
     Review(desk.store).prefer_engine(article_id, engine_name)
     _recheck(desk, article_id)
-    known = desk.store.memory_candidates([source_hash(segment)], source, target)
+    known = desk.store.memory.candidates([source_hash(segment)], source, target)
     return any(e.origin == HUMAN for e in known)
 
 
 def add_glossary_term(desk: Desk, article_id: int, source_term: str, target_term: str) -> None:
-    article = desk.store.article(article_id, with_blocks=False)
+    article = desk.store.articles.get(article_id, with_blocks=False)
     source_term, target_term = " ".join(source_term.split()), " ".join(target_term.split())
     if not source_term or not target_term:
         raise DeskError("a glossary term needs both the original and its translation")
     if len(source_term) > 512 or len(target_term) > 512:
         raise DeskError("a glossary term is at most 512 characters — select less text")
     glossary = desk.glossary(article)
-    desk.store.add_glossary_terms(
+    desk.store.memory.add_glossary_terms(
         glossary.source_lang, glossary.target_lang, [(source_term, target_term)]
     )
     _recheck(desk, article_id)
 
 
 def set_lead(desk: Desk, article_id: int, positions: list[int]) -> None:
-    article = desk.store.article(article_id)
+    article = desk.store.articles.get(article_id)
     wrong = [p for p in positions if not 0 <= p < len(article.blocks)]
     if wrong:
         raise DeskError(f"article {article_id} has no block {wrong[0]}")
-    desk.store.set_lead(article_id, sorted(set(positions)))
+    desk.store.articles.set_lead(article_id, sorted(set(positions)))
 
 
 def compose_preview(desk: Desk, article_id: int) -> Post:
-    article = desk.store.article(article_id)
+    article = desk.store.articles.get(article_id)
     if _translation(desk, article) is None:
         raise DeskError(f"article {article_id} is not translated yet — nothing to preview")
     return desk.compose(article)

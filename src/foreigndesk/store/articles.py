@@ -1,0 +1,352 @@
+"""Articles on their way through the stages: status, failures, extraction, QA findings."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+
+from foreigndesk.errors import DeskError
+from foreigndesk.models import (
+    Article,
+    ArticleStatus,
+    Block,
+    BlockKind,
+    ExtractedArticle,
+    Finding,
+    Severity,
+)
+from foreigndesk.store.claims import ClaimLost, waiting_for
+from foreigndesk.store.guards import Repository, aware, hold, hold_one
+from foreigndesk.store.tables import (
+    ArticleRow,
+    BlockRow,
+    FindingRow,
+    SourceRow,
+    utcnow,
+)
+
+#: The longest a failed article waits before it is tried again.
+MAX_RETRY_DELAY = timedelta(days=1)
+
+
+def _block(row: BlockRow) -> Block:
+    return Block(
+        kind=BlockKind(row.kind),
+        html=row.html,
+        text=row.text,
+        level=row.level,
+        src=row.src,
+        alt=row.alt,
+        caption=row.caption,
+        credit=row.credit,
+        list_ordered=row.list_ordered,
+    )
+
+
+def _finding(row: FindingRow) -> Finding:
+    span = (row.span_start, row.span_end) if row.span_start is not None else None
+    return Finding(
+        check=row.check,
+        severity=Severity(row.severity),
+        message=row.message,
+        position=row.position,
+        span=span if span is None else (span[0], span[1] or span[0]),
+        resolved=row.resolved,
+    )
+
+
+class Articles(Repository):
+    """Articles on their way through the stages: status, failures, extraction, QA findings."""
+
+    def due(self, status: ArticleStatus, now: datetime | None = None) -> list[int]:
+        """Articles waiting for the stage that takes ``status``, failed ones whose wait is over
+        included, oldest first."""
+        now = now or utcnow()
+        with self.transaction() as session:
+            query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
+            return list(session.scalars(query))
+
+    def waiting(
+        self, status: ArticleStatus, *, source_id: int | None = None, unclaimed: bool = False
+    ) -> list[int]:
+        """Articles waiting for the stage that takes ``status`` (of one source, or held by
+        no live claim), oldest first: what a scheduler sends tasks for."""
+        now = utcnow()
+        query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
+        if source_id is not None:
+            query = query.where(ArticleRow.source_id == source_id)
+        if unclaimed:
+            query = query.where(
+                or_(ArticleRow.claimed_by.is_(None), ArticleRow.claim_expires_at < now)
+            )
+        with self.transaction() as session:
+            return list(session.scalars(query))
+
+    def get(self, article_id: int, *, with_blocks: bool = True) -> Article:
+        with self.transaction() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
+            source = session.get_one(SourceRow, row.source_id)
+            blocks: tuple[Block, ...] = ()
+            if with_blocks:
+                blocks = tuple(
+                    _block(b)
+                    for b in session.scalars(
+                        select(BlockRow)
+                        .where(BlockRow.article_id == article_id)
+                        .order_by(BlockRow.position)
+                    )
+                )
+            return self._article(row, source, blocks)
+
+    @staticmethod
+    def _article(row: ArticleRow, source: SourceRow, blocks: tuple[Block, ...]) -> Article:
+        return Article(
+            id=row.id,
+            source_id=row.source_id,
+            url=row.url,
+            status=ArticleStatus(row.status),
+            source_lang=row.lang or source.lang,
+            title=row.title,
+            authors=tuple(row.authors or ()),
+            published=date.fromisoformat(row.published) if row.published else None,
+            site_name=row.site_name,
+            license=source.license or row.license,
+            error=row.error,
+            lead=tuple(row.lead) if row.lead is not None else None,
+            blocks=blocks,
+            discovered_at=aware(row.discovered_at),
+            tags=tuple(row.tags or ()),
+            title_template=row.title_template,
+        )
+
+    def all(self, status: ArticleStatus | None = None) -> list[Article]:
+        with self.transaction() as session:
+            query = select(ArticleRow, SourceRow).join(SourceRow).order_by(ArticleRow.id)
+            if status is not None:
+                query = query.where(ArticleRow.status == status.value)
+            return [self._article(a, s, ()) for a, s in session.execute(query)]
+
+    def status_counts(self) -> dict[str, int]:
+        with self.transaction() as session:
+            rows = session.execute(
+                select(ArticleRow.status, func.count()).group_by(ArticleRow.status)
+            )
+            return {row[0]: row[1] for row in rows}
+
+    def set_status(
+        self,
+        article_id: int,
+        status: ArticleStatus,
+        *,
+        expect: Iterable[ArticleStatus] = (),
+        claim: str | None = None,
+    ) -> bool:
+        """Move an article on; with ``expect``, only from one of those statuses; with
+        ``claim``, only while that worker holds it (and the claim ends)."""
+        with self.transaction() as session:
+            statement = update(ArticleRow).where(ArticleRow.id == article_id)
+            allowed = [s.value for s in expect]
+            if allowed:
+                statement = statement.where(ArticleRow.status.in_(allowed))
+            values: dict[str, Any] = {
+                "status": status.value,
+                "error": None,
+                "failed_stage": None,
+                "attempts": 0,
+            }
+            if claim is not None:
+                statement = statement.where(ArticleRow.claimed_by == claim)
+                values.update(claimed_by=None, claim_expires_at=None)
+            result = cast(CursorResult[Any], session.execute(statement.values(**values)))
+            return bool(result.rowcount)
+
+    def set_lead(self, article_id: int, lead: Sequence[int] | None) -> None:
+        with self.transaction() as session:
+            session.get_one(ArticleRow, article_id).lead = list(lead) if lead is not None else None
+
+    def fail(
+        self,
+        article_id: int,
+        stage: ArticleStatus,
+        error: str,
+        base_delay: float,
+        *,
+        not_before: float | None = None,
+        claim: str | None = None,
+    ) -> None:
+        """Record a failure; the article is retried from ``stage`` after a doubling,
+        jittered wait, and no sooner than a server's ``not_before`` (seconds)."""
+        with self.transaction() as session:
+            row = hold_one(session, article_id, claim, stage)
+            row.attempts += 1
+            ceiling = min(base_delay * 2 ** (row.attempts - 1), MAX_RETRY_DELAY.total_seconds())
+            # Equal jitter: somewhere in the second half of the doubled wait.
+            jittered = ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311
+            wait = max(jittered, not_before or 0.0)
+            delay = min(timedelta(seconds=wait), MAX_RETRY_DELAY)
+            row.status = ArticleStatus.FAILED.value
+            row.failed_stage = stage.value
+            row.error = error
+            row.retry_at = utcnow() + delay
+
+    def save_extraction(
+        self,
+        article_id: int,
+        extracted: ExtractedArticle,
+        content_hash: str,
+        *,
+        minhash: bytes | None = None,
+        near_duplicates: Sequence[int] = (),
+        claim: str | None = None,
+    ) -> int | None:
+        """Store blocks and metadata; returns the id of an earlier article this one duplicates.
+
+        Another article is the same story when it has the same canonical URL, the same
+        content hash, or is among ``near_duplicates`` (found by the caller's MinHash index,
+        whose signature ``minhash`` is stored with the article). Of the articles that are
+        not copies themselves, the first one seen (the lowest id) is the one linked.
+        """
+        same = [ArticleRow.content_hash == content_hash]
+        if extracted.canonical_url:
+            same.append(ArticleRow.canonical_url == extracted.canonical_url)
+        if near_duplicates:
+            same.append(ArticleRow.id.in_(list(near_duplicates)))
+        blocks = [
+            {
+                "article_id": article_id,
+                "position": position,
+                "kind": block.kind.value,
+                "level": block.level,
+                "html": block.html,
+                "text": block.text,
+                "src": block.src,
+                "alt": block.alt,
+                "caption": block.caption,
+                "credit": block.credit,
+                "list_ordered": block.list_ordered,
+            }
+            for position, block in enumerate(extracted.blocks)
+        ]
+        # Plain statements, no ORM objects: extraction stores thousands of blocks a run.
+        with self.transaction() as session:
+            if not hold(session, [article_id], claim, ArticleStatus.FETCHED):
+                raise ClaimLost(f"article {article_id}")
+            session.execute(delete(BlockRow).where(BlockRow.article_id == article_id))
+            if blocks:
+                session.execute(insert(BlockRow), blocks)
+            earlier = session.scalar(
+                select(ArticleRow.id)
+                .where(
+                    ArticleRow.id != article_id,
+                    ArticleRow.content_hash.is_not(None),
+                    ArticleRow.status != ArticleStatus.DUPLICATE.value,
+                    or_(*same),
+                )
+                .order_by(ArticleRow.id)
+                .limit(1)
+            )
+            stored = session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id == article_id)
+                .values(
+                    title=extracted.title,
+                    authors=list(extracted.authors),
+                    published=extracted.published.isoformat() if extracted.published else None,
+                    site_name=extracted.site_name,
+                    lang=extracted.lang,
+                    license=extracted.license,
+                    canonical_url=extracted.canonical_url,
+                    description=extracted.description,
+                    repeats=list(extracted.repeats),
+                    tags=list(extracted.tags),
+                    content_hash=content_hash,
+                    minhash=minhash,
+                    error=None,
+                    failed_stage=None,
+                    duplicate_of=earlier,
+                    status=(
+                        ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
+                    ),
+                    claimed_by=None,
+                    claim_expires_at=None,
+                    updated_at=utcnow(),
+                ),
+                execution_options={"synchronize_session": False},
+            )
+            if not cast(CursorResult[Any], stored).rowcount:
+                raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
+            return earlier
+
+    def near_duplicate_signatures(self) -> list[tuple[int, bytes]]:
+        """(article id, MinHash signature) of every extracted article that is not a copy."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(ArticleRow.id, ArticleRow.minhash)
+                .where(
+                    ArticleRow.minhash.is_not(None),
+                    ArticleRow.status != ArticleStatus.DUPLICATE.value,
+                )
+                .order_by(ArticleRow.id)
+            )
+            return [(article_id, bytes(value)) for article_id, value in rows if value]
+
+    def translation_target(self, article_id: int) -> tuple[str, str]:
+        """(engines, target language) the article was translated with."""
+        with self.transaction() as session:
+            row = session.get_one(ArticleRow, article_id)
+            if not row.engine or not row.target_lang:
+                raise DeskError(f"article {article_id} is not translated yet — run the desk")
+            return row.engine, row.target_lang
+
+    def replace_findings(
+        self, article_id: int, findings: Sequence[Finding], *, digest: str | None = None
+    ) -> None:
+        """The article's findings are exactly these now (a new check replaces the old);
+        ``digest`` names the translation they were found on."""
+        with self.transaction() as session:
+            session.execute(
+                update(ArticleRow).where(ArticleRow.id == article_id).values(qa_digest=digest)
+            )
+            session.query(FindingRow).filter(FindingRow.article_id == article_id).delete()
+            for finding in findings:
+                session.add(
+                    FindingRow(
+                        article_id=article_id,
+                        position=finding.position,
+                        check=finding.check,
+                        severity=finding.severity.value,
+                        message=finding.message,
+                        span_start=finding.span[0] if finding.span else None,
+                        span_end=finding.span[1] if finding.span else None,
+                        resolved=finding.resolved,
+                    )
+                )
+
+    def qa_digest(self, article_id: int) -> str | None:
+        """The digest of the translation the stored findings were made on."""
+        with self.transaction() as session:
+            return session.scalar(select(ArticleRow.qa_digest).where(ArticleRow.id == article_id))
+
+    def findings(self, article_id: int) -> list[Finding]:
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(FindingRow)
+                .where(FindingRow.article_id == article_id)
+                .order_by(FindingRow.position, FindingRow.id)
+            )
+            return [_finding(row) for row in rows]
+
+    def override_qa(self, article_id: int) -> None:
+        """An editor publishes despite open QA errors; the time is recorded."""
+        with self.transaction() as session:
+            session.get_one(ArticleRow, article_id).qa_overridden_at = utcnow()
+
+    def qa_overridden(self, article_id: int) -> bool:
+        with self.transaction() as session:
+            return session.get_one(ArticleRow, article_id).qa_overridden_at is not None

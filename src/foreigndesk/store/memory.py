@@ -1,0 +1,224 @@
+"""The translation memory, what the engines billed, and the glossary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from foreigndesk.models import (
+    ArticleStatus,
+    MemoryEntry,
+)
+from foreigndesk.store.claims import ClaimLost
+from foreigndesk.store.guards import Repository, aware, hold
+from foreigndesk.store.tables import (
+    ArticleRow,
+    EngineUsageRow,
+    GlossaryRow,
+    MemoryRow,
+    utcnow,
+)
+
+
+def _memory_entry(row: MemoryRow) -> MemoryEntry:
+    return MemoryEntry(
+        key=row.key,
+        source_hash=row.source_hash,
+        source_lang=row.source_lang,
+        target_lang=row.target_lang,
+        engine=row.engine,
+        glossary_version=row.glossary_version,
+        source_text=row.source_text,
+        target_text=row.target_text,
+        origin=row.origin,
+        flags=tuple(row.flags or ()),
+        updated_at=aware(row.updated_at),
+    )
+
+
+class Memory(Repository):
+    """The translation memory, what the engines billed, and the glossary."""
+
+    def candidates(
+        self, source_hashes: Iterable[str], source_lang: str, target_lang: str
+    ) -> list[MemoryEntry]:
+        """Every stored translation of these texts in this pair, whatever made it."""
+        hashes = list(set(source_hashes))
+        if not hashes:
+            return []
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(MemoryRow).where(
+                    MemoryRow.source_hash.in_(hashes),
+                    MemoryRow.source_lang == source_lang,
+                    MemoryRow.target_lang == target_lang,
+                )
+            )
+            return [_memory_entry(row) for row in rows]
+
+    def entries(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> list[MemoryEntry]:
+        with self.transaction() as session:
+            query = select(MemoryRow).order_by(MemoryRow.id)
+            if source_lang:
+                query = query.where(MemoryRow.source_lang == source_lang)
+            if target_lang:
+                query = query.where(MemoryRow.target_lang == target_lang)
+            return [_memory_entry(row) for row in session.scalars(query)]
+
+    def save(self, entries: Sequence[MemoryEntry], *, replace: bool = False) -> int:
+        """Store entries; an existing key is kept, or overwritten with ``replace``."""
+        with self.transaction() as session:
+            return self._save(session, entries, replace=replace)
+
+    def _save(self, session: Session, entries: Sequence[MemoryEntry], *, replace: bool) -> int:
+        now = utcnow()
+        saved = 0
+        for entry in entries:
+            values = {
+                "key": entry.key,
+                "source_hash": entry.source_hash,
+                "source_lang": entry.source_lang,
+                "target_lang": entry.target_lang,
+                "engine": entry.engine,
+                "glossary_version": entry.glossary_version,
+                "source_text": entry.source_text,
+                "target_text": entry.target_text,
+                "origin": entry.origin,
+                "flags": list(entry.flags),
+                "created_at": now,
+                "updated_at": now,
+            }
+            statement = self._insert(MemoryRow).values(**values)
+            if replace:
+                changed = {k: v for k, v in values.items() if k not in {"key", "created_at"}}
+                statement = statement.on_conflict_do_update(index_elements=["key"], set_=changed)
+            else:
+                statement = statement.on_conflict_do_nothing(index_elements=["key"])
+            saved += len(session.execute(statement.returning(MemoryRow.key)).all())
+        return saved
+
+    def save_translation(
+        self,
+        article_id: int,
+        entries: Sequence[MemoryEntry],
+        *,
+        usage: Mapping[str, tuple[int, int, str]],
+        engine: str,
+        target_lang: str,
+        next_status: ArticleStatus | None,
+        claim: str | None = None,
+        segments: Sequence[str] = (),
+    ) -> None:
+        """New memory entries, each engine's (calls, billed, unit), and the article's next
+        status, in one transaction. Without a next status the article stays where it is:
+        what was translated is kept for the retry. ``segments`` are the in-flight claims
+        (keys) these entries answer: they end in the same transaction.
+
+        The memory and the bill are written even when the article's claim was lost: the
+        engine was paid, and its answer serves whoever holds the article now."""
+        month = utcnow().strftime("%Y-%m")
+        with self.transaction() as session:
+            held = hold(session, [article_id], claim, ArticleStatus.EXTRACTED)
+            self._save(session, entries, replace=False)
+            if claim is not None:
+                self._store.claims.drop_segments(session, segments, claim)
+            for name, (calls, billed, unit) in usage.items():
+                if not calls:
+                    continue
+                session.execute(
+                    self._insert(EngineUsageRow)
+                    .values(engine=name, month=month, calls=0, characters=0, tokens=0)
+                    .on_conflict_do_nothing(index_elements=["engine", "month"])
+                )
+                column = EngineUsageRow.tokens if unit == "tokens" else EngineUsageRow.characters
+                session.execute(
+                    update(EngineUsageRow)
+                    .where(EngineUsageRow.engine == name, EngineUsageRow.month == month)
+                    .values(
+                        {
+                            EngineUsageRow.calls: EngineUsageRow.calls + calls,
+                            column: column + billed,
+                        }
+                    )
+                )
+            if next_status is not None and held:
+                row = session.get_one(ArticleRow, article_id)
+                row.engine, row.target_lang = engine, target_lang
+                row.status, row.error, row.failed_stage = next_status.value, None, None
+                row.claimed_by = row.claim_expires_at = None
+        if not held:
+            raise ClaimLost(f"article {article_id}")
+
+    def usage(self, month: str | None = None) -> dict[str, tuple[int, int]]:
+        """Engine → (calls, units billed), for one month (``YYYY-MM``) or all months."""
+        with self.transaction() as session:
+            query = select(
+                EngineUsageRow.engine,
+                func.sum(EngineUsageRow.calls),
+                func.sum(EngineUsageRow.characters + EngineUsageRow.tokens),
+            ).group_by(EngineUsageRow.engine)
+            if month:
+                query = query.where(EngineUsageRow.month == month)
+            return {
+                engine: (int(calls), int(billed))
+                for engine, calls, billed in session.execute(query)
+            }
+
+    def glossary_terms(self, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
+        """(source term, target term) of the pair's glossary, by source term."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(GlossaryRow.source, GlossaryRow.target)
+                .where(
+                    GlossaryRow.source_lang == source_lang, GlossaryRow.target_lang == target_lang
+                )
+                .order_by(GlossaryRow.source)
+            )
+            return [(source, target) for source, target in rows]
+
+    def add_glossary_terms(
+        self, source_lang: str, target_lang: str, terms: Iterable[tuple[str, str]]
+    ) -> int:
+        """Add or respell terms; returns how many changed."""
+        changed = 0
+        with self.transaction() as session:
+            for source, target in terms:
+                row = session.scalar(
+                    select(GlossaryRow).where(
+                        GlossaryRow.source_lang == source_lang,
+                        GlossaryRow.target_lang == target_lang,
+                        GlossaryRow.source == source,
+                    )
+                )
+                if row is None:
+                    session.add(
+                        GlossaryRow(
+                            source_lang=source_lang,
+                            target_lang=target_lang,
+                            source=source,
+                            target=target,
+                        )
+                    )
+                    changed += 1
+                elif row.target != target:
+                    row.target = target
+                    changed += 1
+        return changed
+
+    def remove_glossary_entry(self, source_lang: str, target_lang: str, source: str) -> bool:
+        with self.transaction() as session:
+            row = session.scalar(
+                select(GlossaryRow).where(
+                    GlossaryRow.source_lang == source_lang,
+                    GlossaryRow.target_lang == target_lang,
+                    GlossaryRow.source == source,
+                )
+            )
+            if row is None:
+                return False
+            session.delete(row)
+            return True

@@ -1,0 +1,242 @@
+"""The feeds, sitemaps and pages the desk follows: their health and their schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from foreigndesk.errors import DeskError
+from foreigndesk.models import (
+    ArticleStatus,
+    Source,
+)
+from foreigndesk.store.guards import Repository, aware, hold_source
+from foreigndesk.store.tables import (
+    ArticleRow,
+    SourceRow,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source: Source
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    items_taken: int
+    consecutive_failures: int = 0
+    next_check_at: datetime | None = None
+
+
+def _source(row: SourceRow) -> Source:
+    return Source(
+        id=row.id,
+        url=row.url,
+        lang=row.lang,
+        license=row.license,
+        title=row.title,
+        kind=row.kind,
+        paused=row.paused,
+        engine=row.engine,
+    )
+
+
+class Sources(Repository):
+    """The feeds, sitemaps and pages the desk follows: their health and their schedule."""
+
+    def add(
+        self,
+        url: str,
+        lang: str,
+        license: str | None = None,
+        engine: str | None = None,
+        kind: str = "auto",
+    ) -> tuple[Source, bool]:
+        """(the source, whether it is new). Adding a URL twice keeps the first."""
+        with self.transaction() as session:
+            row = session.scalar(select(SourceRow).where(SourceRow.url == url))
+            if row is not None:
+                return _source(row), False
+            row = SourceRow(
+                url=url,
+                lang=lang,
+                license=license,
+                engine=engine,
+                kind=kind,
+                paused=False,
+                consecutive_failures=0,
+            )
+            session.add(row)
+            session.flush()
+            return _source(row), True
+
+    def engine(self, source_id: int) -> str | None:
+        with self.transaction() as session:
+            return session.get_one(SourceRow, source_id).engine
+
+    def all(self) -> list[Source]:
+        with self.transaction() as session:
+            return [_source(r) for r in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+
+    def health(self) -> list[SourceHealth]:
+        with self.transaction() as session:
+            return [
+                SourceHealth(
+                    source=_source(r),
+                    last_checked_at=aware(r.last_checked_at),
+                    last_success_at=aware(r.last_success_at),
+                    last_error=r.last_error,
+                    items_taken=r.items_taken,
+                    consecutive_failures=r.consecutive_failures,
+                    next_check_at=aware(r.next_check_at),
+                )
+                for r in session.scalars(select(SourceRow).order_by(SourceRow.id))
+            ]
+
+    def validators(self, source_id: int) -> tuple[str | None, str | None]:
+        with self.transaction() as session:
+            row = session.get_one(SourceRow, source_id)
+            return row.etag, row.last_modified
+
+    def record_success(
+        self,
+        source_id: int,
+        *,
+        title: str | None,
+        urls: Sequence[str],
+        etag: str | None,
+        last_modified: str | None,
+        kind: str | None = None,
+        interval: int | None = None,
+        claim: str | None = None,
+    ) -> int:
+        """Store the candidate URLs (each once, ever) and the source's health; returns how
+        many are new. ``interval`` sets when `watch` looks again."""
+        now = utcnow()
+        with self.transaction() as session:
+            row = hold_source(session, source_id, claim)
+            new = 0
+            rows = [
+                {
+                    "source_id": source_id,
+                    "url": url,
+                    "status": ArticleStatus.DISCOVERED.value,
+                    "attempts": 0,
+                    "authors": [],
+                    "repeats": [],
+                    "tags": [],
+                    "discovered_at": now,
+                    "updated_at": now,
+                }
+                for url in dict.fromkeys(urls)
+            ]
+            if rows:
+                # One compiled statement, run for many rows (SQLAlchemy batches them into
+                # multi-row INSERTs); RETURNING, not rowcount: psycopg reports no count for
+                # ON CONFLICT.
+                statement = (
+                    self._insert(ArticleRow)
+                    .on_conflict_do_nothing(index_elements=["url"])
+                    .returning(ArticleRow.id)
+                )
+                new = len(session.connection().execute(statement, rows).all())
+            row.title = row.title or title
+            row.etag, row.last_modified = etag, last_modified
+            row.last_checked_at = row.last_success_at = now
+            row.last_error = None
+            row.consecutive_failures = 0
+            row.items_taken += new
+            if kind:
+                row.kind = kind
+            self._schedule(row, interval, now)
+            return new
+
+    @staticmethod
+    def _schedule(row: SourceRow, interval: int | None, now: datetime) -> None:
+        if interval is not None:
+            row.interval_seconds = interval
+            row.next_check_at = now + timedelta(seconds=interval)
+
+    def record_not_modified(
+        self, source_id: int, interval: int | None = None, *, claim: str | None = None
+    ) -> None:
+        now = utcnow()
+        with self.transaction() as session:
+            row = hold_source(session, source_id, claim)
+            row.last_checked_at = row.last_success_at = now
+            row.last_error = None
+            row.consecutive_failures = 0
+            self._schedule(row, interval, now)
+
+    def record_error(
+        self,
+        source_id: int,
+        error: str,
+        *,
+        pause_after: int,
+        retry_in: int | None = None,
+        claim: str | None = None,
+    ) -> bool:
+        """Record a failed check; returns True when this failure paused the source."""
+        now = utcnow()
+        with self.transaction() as session:
+            row = hold_source(session, source_id, claim)
+            row.last_checked_at = now
+            row.last_error = error
+            row.consecutive_failures += 1
+            self._schedule(row, retry_in, now)
+            if row.consecutive_failures >= pause_after and not row.paused:
+                row.paused = True
+                return True
+            return False
+
+    def move(self, source_id: int, url: str, kind: str) -> bool:
+        """Point a source at the feed its homepage announced; False if that feed is
+        already a source of its own."""
+        with self.transaction() as session:
+            if session.scalar(select(SourceRow.id).where(SourceRow.url == url)) is not None:
+                return False
+            row = session.get_one(SourceRow, source_id)
+            row.url, row.kind = url, kind
+            row.etag = row.last_modified = None
+            return True
+
+    def set_paused(self, source_id: int, paused: bool) -> Source:
+        with self.transaction() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None:
+                raise DeskError(f"no source {source_id} — see `foreigndesk source list`")
+            row.paused = paused
+            if not paused:
+                row.consecutive_failures = 0
+                row.next_check_at = None
+            return _source(row)
+
+    def interval(self, source_id: int) -> int | None:
+        with self.transaction() as session:
+            return session.get_one(SourceRow, source_id).interval_seconds
+
+    def due(self, now: datetime | None = None) -> list[Source]:
+        """Sources `watch` should check now: not paused, and their time has come."""
+        now = now or utcnow()
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(SourceRow)
+                .where(
+                    SourceRow.paused.is_(False),
+                    or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
+                )
+                .order_by(SourceRow.id)
+            )
+            return [_source(row) for row in rows]
+
+    def next_check(self) -> datetime | None:
+        with self.transaction() as session:
+            value = session.scalar(
+                select(func.min(SourceRow.next_check_at)).where(SourceRow.paused.is_(False))
+            )
+            return aware(value)
