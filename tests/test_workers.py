@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,26 +95,36 @@ def wait_until_published(
     raise AssertionError(f"only {len(published)} of {count} articles published in time")
 
 
-def stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    for process in workers:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in workers:
-        process.wait(timeout=60)
+@contextmanager
+def desk_and_workers(
+    tmp_path: Path, services: tuple[str, str], site_url: str
+) -> Iterator[tuple[Path, list[subprocess.Popen[bytes]]]]:
+    """A new desk on an emptied database, subscribed to the sample, and two workers over
+    it (logging to workers.log), stopped with SIGTERM at the end as systemd would."""
+    database_url, broker_url = services
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    folder = new_desk(tmp_path / "desk", database_url, broker_url, f"{site_url}feed.xml")
+    workers = [start_worker(folder, tmp_path / "workers.log") for _ in range(2)]
+    try:
+        yield folder, workers
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in workers:
+            process.wait(timeout=60)
 
 
 def test_two_workers_take_the_sample_through_every_stage_once(
     tmp_path: Path, services: tuple[str, str], slow_sample_url: str
 ) -> None:
-    database_url, broker_url = services
-    with engine_schema_reset(database_url):
-        folder = new_desk(tmp_path / "desk", database_url, broker_url, f"{slow_sample_url}feed.xml")
-        log = tmp_path / "workers.log"
-        workers = [start_worker(folder, log) for _ in range(2)]
-        try:
-            published = wait_until_published(folder, database_url, 10)
-        finally:
-            stop(workers)
+    database_url, _ = services
+    with desk_and_workers(tmp_path, services, slow_sample_url) as (folder, _):
+        published = wait_until_published(folder, database_url, 10)
+    log = tmp_path / "workers.log"
 
     assert len(published) == 10
     # One apertium call per article: nothing was translated twice.
@@ -125,40 +136,16 @@ def test_two_workers_take_the_sample_through_every_stage_once(
 def test_a_worker_killed_mid_task_loses_nothing_and_doubles_nothing(
     tmp_path: Path, services: tuple[str, str], slow_sample_url: str
 ) -> None:
-    database_url, broker_url = services
-    with engine_schema_reset(database_url):
-        folder = new_desk(tmp_path / "desk", database_url, broker_url, f"{slow_sample_url}feed.xml")
-        log = tmp_path / "workers.log"
-        victim, survivor = start_worker(folder, log), start_worker(folder, log)
-        try:
-            subprocess.run(
-                foreigndesk(folder, "scheduler", "--once"), check=True, capture_output=True
-            )
-            deadline = time.monotonic() + 120
-            while not query(database_url, "SELECT id FROM articles WHERE claimed_by IS NOT NULL"):
-                assert time.monotonic() < deadline, "no worker ever claimed an article"
-                time.sleep(0.05)
-            os.killpg(victim.pid, signal.SIGKILL)
-            victim.wait()
-            published = wait_until_published(folder, database_url, 10)
-        finally:
-            stop([victim, survivor])
+    database_url, _ = services
+    with desk_and_workers(tmp_path, services, slow_sample_url) as (folder, workers):
+        subprocess.run(foreigndesk(folder, "scheduler", "--once"), check=True, capture_output=True)
+        deadline = time.monotonic() + 120
+        while not query(database_url, "SELECT id FROM articles WHERE claimed_by IS NOT NULL"):
+            assert time.monotonic() < deadline, "no worker ever claimed an article"
+            time.sleep(0.05)
+        os.killpg(workers[0].pid, signal.SIGKILL)
+        workers[0].wait()
+        published = wait_until_published(folder, database_url, 10)
 
     assert len(published) == 10
     assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
-
-
-class engine_schema_reset:
-    """Each test of the module starts from an empty database."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-
-    def __enter__(self) -> None:
-        engine = create_engine(self.database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-
-    def __exit__(self, *_: object) -> None:
-        pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 from foreigndesk.config import Settings
@@ -19,7 +20,6 @@ from foreigndesk.errors import DeskError
 from foreigndesk.executors.inline import InlineExecutor
 from foreigndesk.extract import extract_article
 from foreigndesk.fetch import Fetcher, FetchPolicy, FetchResult
-from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import (
     Article,
     ArticleStatus,
@@ -39,7 +39,6 @@ from foreigndesk.stages.translate import (
     glossary_for,
     segments_of,
 )
-from foreigndesk.store import Store
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Glossary
 
@@ -92,25 +91,9 @@ def extract_page(
 class Desk(StageContext):
     """The pipeline over one store with one configuration, run in this process."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        *,
-        reporter: Reporter | None = None,
-        engine: str | None = None,
-        allow_hosts: Iterable[str] = (),
-        resolver: Resolver = system_resolver,
-    ) -> None:
-        super().__init__(
-            settings,
-            store,
-            reporter=reporter,
-            engine=engine,
-            allow_hosts=allow_hosts,
-            resolver=resolver,
-        )
-        self.executor = InlineExecutor(self)
+    @cached_property
+    def executor(self) -> InlineExecutor:
+        return InlineExecutor(self)
 
     # -- the stages, as `run` runs them ----------------------------------------------------
 

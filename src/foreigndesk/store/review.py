@@ -1,5 +1,6 @@
 """The review desk's own queries: the inbox, an editor's changes to an article and a
-source, and the figures on the stats page. The pipeline's queries live in the aggregates' repositories (articles.py, pages.py, …)."""
+source, and the figures on the stats page. The pipeline's queries live in the
+aggregates' repositories (articles.py, pages.py, …)."""
 
 from __future__ import annotations
 
