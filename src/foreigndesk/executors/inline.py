@@ -91,6 +91,14 @@ class InlineExecutor:
     def __init__(self, ctx: StageContext) -> None:
         self.ctx = ctx
         self._processes: ProcessPoolExecutor | None = None
+        self._preloading = False
+
+    def _preload(self) -> None:
+        """Load the language model in a thread while the network stages wait, so the
+        first article to extract does not wait for it (once per executor)."""
+        if not self._preloading:
+            self._preloading = True
+            threading.Thread(target=preload_language_model, daemon=True).start()
 
     @contextmanager
     def _claimed(self, ids: Sequence[int]) -> Iterator[None]:
@@ -155,6 +163,7 @@ class InlineExecutor:
         """Check each source (all of them unless named) for new candidate articles; a
         source another worker is checking now is left to it."""
         ctx = self.ctx
+        self._preload()
         chosen = [
             s for s in (sources if sources is not None else ctx.store.sources.all()) if not s.paused
         ]
@@ -187,6 +196,7 @@ class InlineExecutor:
         ids = self._claim(ArticleStatus.DISCOVERED)
         if not ids:
             return
+        self._preload()
         with self._claimed(ids):
             ctx.reporter.stage("fetch", len(ids))
             targets = ctx.store.pages.fetch_targets(ids)
@@ -363,8 +373,6 @@ class InlineExecutor:
 
     def run(self, sources: Iterable[Source] | None = None) -> RunReport:
         """Every stage once, in order; only the named sources are checked, if any are."""
-        # The language model loads while discovery and fetching wait on the network.
-        threading.Thread(target=preload_language_model, daemon=True).start()
         report = RunReport()
         self.discover(report, sources)
         self.fetch_pages(report)
