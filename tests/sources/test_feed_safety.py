@@ -120,3 +120,49 @@ def test_the_feed_asks_for_its_own_polling_interval() -> None:
     feed = parse_feed(syndication, "https://news.test/rdf")
     assert feed.interval == 43200
     assert [e.url for e in feed.entries] == ["https://news.test/1"]
+
+
+JAPANESE = "潮の満ち引きと町の暮らし"
+
+
+def legacy_feed(encoding: str, title: str = JAPANESE, doctype: str = "") -> bytes:
+    text = f"""<?xml version="1.0" encoding="{encoding}"?>{doctype}
+<rss version="2.0"><channel><title>{title}</title><link>https://news.test/</link>
+<item><title>{title}</title><link>https://news.test/tides</link></item>
+</channel></rss>"""
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "title"),
+    [
+        ("shift_jis", JAPANESE),
+        ("euc-jp", JAPANESE),
+        ("gb18030", "潮汐与城市生活"),
+        ("big5", "潮汐與城市生活"),
+        ("utf-7", JAPANESE),
+    ],
+)
+def test_a_feed_in_a_legacy_multibyte_encoding_is_read(encoding: str, title: str) -> None:
+    # The screening parser reads none of these; the feed is screened as UTF-8 instead.
+    feed = parse_feed(legacy_feed(encoding, title), "https://news.test/rss")
+
+    assert [(e.url, e.title) for e in feed.entries] == [("https://news.test/tides", title)]
+
+
+def test_a_legacy_encoded_feed_declaring_entities_is_still_refused() -> None:
+    doctype = '<!DOCTYPE rss [<!ENTITY boom "boom">]>'
+    with pytest.raises(DeskError, match="refused, it declares XML entities"):
+        parse_feed(legacy_feed("shift_jis", doctype=doctype), "https://news.test/rss")
+
+
+def test_a_feed_declaring_an_unknown_encoding_is_one_line_naming_it() -> None:
+    content = b'<?xml version="1.0" encoding="x-no-such-charset"?><rss version="2.0"></rss>'
+    with pytest.raises(DeskError) as raised:
+        parse_feed(content, "https://news.test/rss")
+
+    assert str(raised.value) == (
+        "https://news.test/rss: declares the character encoding 'x-no-such-charset', which"
+        " is not one known — ask the site to fix its XML declaration, or subscribe to"
+        " another feed"
+    )
