@@ -367,9 +367,9 @@ class InlineExecutor:
     def build(self, report: RunReport, targets: Sequence[str] | None = None) -> None:
         """Bring each publish target up to date; another process's build in progress is
         waited for, then this one runs (it may include posts that one did not)."""
-        ctx = self.ctx
-        with Heartbeat(ctx.store, ctx.worker, ctx.lease.total_seconds()):
-            build(ctx, report, targets, wait=max(ctx.lease.total_seconds(), 60.0))
+        # No heartbeat here: a site build renders on forked processes only when no other
+        # thread runs beside it. The build's lock has a lease of its own, long enough.
+        build(self.ctx, report, targets, wait=max(self.ctx.lease.total_seconds(), 60.0))
 
     def run(self, sources: Iterable[Source] | None = None) -> RunReport:
         """Every stage once, in order; only the named sources are checked, if any are."""

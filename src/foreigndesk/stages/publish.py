@@ -27,8 +27,9 @@ from foreigndesk.store.claims import ClaimLost
 
 logger = logging.getLogger(__name__)
 
-#: The lock one site build at a time holds.
+#: The lock one site build at a time holds, and for how long at most.
 BUILD_LOCK = "build"
+BUILD_LEASE = timedelta(minutes=15)
 
 
 def review_article(
@@ -105,8 +106,9 @@ def build(
     """Bring each publish target up to date with every published post, waiting up to
     ``wait`` seconds while another process builds; False when it did not get its turn."""
     worker = ctx.worker
-    # The lease is renewed by the worker's heartbeat while the build runs.
-    lease = max(ctx.lease, timedelta(minutes=2))
+    # Not renewed while the build runs: long enough for any build (a thousand posts take
+    # half a second), and a builder that died on this machine frees it at once.
+    lease = max(ctx.lease, BUILD_LEASE)
     deadline = time.monotonic() + wait
     while not ctx.store.claims.lock(BUILD_LOCK, worker, lease):
         if time.monotonic() >= deadline or ctx.stopping.is_set():
