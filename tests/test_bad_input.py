@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from foreigndesk.config import load_settings
@@ -25,9 +27,12 @@ def test_each_bad_input_is_one_line_and_the_good_articles_still_go_through(
 
     result = invoke("run", "--config", config_path)
 
-    assert result.exit_code == 0
+    # Some items failed, each named once: a script sees it in the exit status.
+    assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 3, result.output
+    for line in errors:
+        assert result.output.count(line.removeprefix("error: ")) == 1, result.output
     unresolvable, not_html, no_pair = errors
     assert "feeds.does-not-resolve.invalid" in unresolvable
     assert "cannot resolve host" in unresolvable
@@ -104,3 +109,28 @@ def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
     blocks = desk.store.articles.get(article.id).blocks
     assert any("the text goes on" in b.text and "\ufffd" in b.text for b in blocks)
     desk.store.close()
+
+
+def test_publishing_to_a_target_that_fails_exits_1_naming_it(config_path: Path) -> None:
+    result = invoke("publish", "--to", "site,nowhere", "--config", config_path)
+
+    assert result.exit_code == 1
+    assert "error: publish target 'nowhere' is not installed" in result.output
+
+
+def test_an_error_line_is_printed_once_by_the_real_command(config_path: Path) -> None:
+    # Run as a user runs it: in a process of its own, where nothing but the command's own
+    # handlers could print a log record (Python's last-resort handler would, unasked).
+    command = [sys.executable, "-m", "foreigndesk"]
+    unresolvable = "http://feeds.does-not-resolve.invalid/feed.xml"
+    subprocess.run(
+        [*command, "source", "add", unresolvable, "--config", str(config_path)], check=True
+    )
+
+    ran = subprocess.run(
+        [*command, "run", "--config", str(config_path)], capture_output=True, text=True
+    )
+
+    assert ran.returncode == 1
+    printed = ran.stdout + ran.stderr
+    assert printed.count("cannot resolve host feeds.does-not-resolve.invalid") == 1, printed

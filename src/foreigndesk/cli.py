@@ -122,6 +122,8 @@ class RichReporter:
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.task: TaskID | None = None
+        #: Error lines printed: each names an item that failed.
+        self.failures = 0
 
     def stage(self, name: str, total: int) -> None:
         # A stage with nothing to do draws no bar.
@@ -132,6 +134,7 @@ class RichReporter:
             self.progress.advance(self.task)
 
     def error(self, message: str) -> None:
+        self.failures += 1
         self.progress.console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
 
     def warning(self, message: str) -> None:
@@ -358,10 +361,21 @@ def run(
     ] = None,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Run every stage: sources, fetch, extract, translate, review, publish."""
-    with _progress() as progress, _desk(config, RichReporter(progress), engine) as desk:
-        report = desk.run()
+    """Run every stage: sources, fetch, extract, translate, review, publish. Exits 1 when
+    some item failed (each is named on an error line), 0 when everything went through."""
+    with _progress() as progress:
+        reporter = RichReporter(progress)
+        with _desk(config, reporter, engine) as desk:
+            report = desk.run()
     _summary(report)
+    _exit_on_failures(reporter)
+
+
+def _exit_on_failures(reporter: RichReporter) -> None:
+    """Exit status 1 when the command printed an error line for some item: a script
+    (cron, CI) can tell a run that left something behind from one that did not."""
+    if reporter.failures:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -672,22 +686,26 @@ class _HandDrawnReporter(RichReporter):
             self.progress.refresh()
 
 
-def _publish(config: Path, targets: list[str] | None = None) -> RunReport:
-    """Publish, the static site rendered on forked processes as only a command line may."""
+def _publish(config: Path, targets: list[str] | None = None) -> None:
+    """Publish, the static site rendered on forked processes as only a command line may;
+    exits 1 when an article or a target failed."""
     from foreigndesk.publish.site import forked_rendering  # loads the theme's libraries
 
     progress = _progress(auto_refresh=False)
-    with progress, _desk(config, _HandDrawnReporter(progress)) as desk, forked_rendering():
+    reporter = _HandDrawnReporter(progress)
+    with progress, _desk(config, reporter) as desk, forked_rendering():
         report = RunReport()
         desk.publish(report, targets)
-    return report
+    _summary(report)
+    _exit_on_failures(reporter)
 
 
 @app.command()
 @_one_line_errors
 def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
-    """Publish approved articles and build the site."""
-    _summary(_publish(config))
+    """Publish approved articles and build the site. Exits 1 when an article or a target
+    failed."""
+    _publish(config)
 
 
 @app.command()
@@ -701,7 +719,7 @@ def publish(
 ) -> None:
     """Publish approved articles and bring the chosen targets up to date."""
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
-    _summary(_publish(config, targets))
+    _publish(config, targets)
 
 
 @app.command()

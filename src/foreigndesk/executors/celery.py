@@ -85,7 +85,6 @@ def configure(app: Celery, settings: Settings) -> None:
         # A message whose worker vanished (machine lost) is delivered again after this;
         # the item's own lease decides whether the redelivered task may work on it.
         broker_transport_options={"visibility_timeout": 2 * settings.workers.lease_seconds},
-        worker_hijack_root_logger=False,
     )
 
 
