@@ -72,7 +72,7 @@ def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
     config = tmp_path / "desk.toml"
     config.write_text("[desk\ntarget_lang = 'es'\n")
     result = invoke("source", "list", "--config", config)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration error: nothing was done
     [line] = result.output.strip().splitlines()
     assert line.startswith(f"error: {config}: not valid TOML")
 
@@ -134,3 +134,16 @@ def test_an_error_line_is_printed_once_by_the_real_command(config_path: Path) ->
     assert ran.returncode == 1
     printed = ran.stdout + ran.stderr
     assert printed.count("cannot resolve host feeds.does-not-resolve.invalid") == 1, printed
+
+
+def test_a_command_without_a_desk_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "desk.toml"
+
+    result = invoke("articles", "list", "--config", missing)
+
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: {missing}: no such file — run `foreigndesk init` to make a desk here,"
+        " or name the desk's file with --config"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -28,7 +28,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
-from foreigndesk.errors import DeskError
+from foreigndesk.errors import ConfigurationError, DeskError
 from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle, Finding
 from foreigndesk.pipeline import Desk, Reporter, RunReport, extract_page
 from foreigndesk.plugins import engine_specs
@@ -97,7 +97,8 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except DeskError as exc:
             err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            # 2: the configuration is wrong and nothing was done; 1: something failed.
+            raise typer.Exit(2 if isinstance(exc, ConfigurationError) else 1) from None
 
     return wrapper
 
@@ -106,6 +107,12 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 def _desk(
     config: Path, reporter: Reporter | None = None, engine: str | None = None
 ) -> Iterator[Desk]:
+    if not config.is_file():
+        # Default settings would quietly make a new, empty store here.
+        raise ConfigurationError(
+            f"{config}: no such file — run `foreigndesk init` to make a desk here,"
+            " or name the desk's file with --config"
+        )
     settings = load_settings(config)
     store = Store.open(settings.database_url)
     desk = Desk(settings, store, reporter=reporter, engine=engine)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from foreigndesk.errors import DeskError
+from foreigndesk.errors import ConfigurationError
 
 CONFIG_FILE = "desk.toml"
 ENV_PREFIX = "FOREIGNDESK_"
@@ -476,7 +476,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise DeskError(f"{path}: not valid TOML ({exc}) — fix the file or rerun init") from exc
+            raise ConfigurationError(
+                f"{path}: not valid TOML ({exc}) — fix the file or rerun init"
+            ) from exc
     for section, values in overrides.items():
         data.setdefault(section, {}).update(values)
     try:
@@ -484,7 +486,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise DeskError(
+        raise ConfigurationError(
             f"{path}: setting {where}: {first['msg']} — see docs/configuration.md"
         ) from exc
 

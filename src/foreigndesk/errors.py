@@ -9,6 +9,11 @@ class DeskError(Exception):
     """A problem with input or set-up, stated so the user knows what to change."""
 
 
+class ConfigurationError(DeskError):
+    """The desk's configuration is missing or wrong: nothing was done, and a command
+    exits with status 2 (usage), not 1 (some items failed)."""
+
+
 class FetchError(DeskError):
     """A page or feed could not be had; the message says why and what to do."""
 
