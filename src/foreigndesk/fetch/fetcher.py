@@ -228,9 +228,9 @@ class Fetcher:
                 refusal = await self.robots.verdict(current)
                 if refusal:
                     raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
-                delay = self.robots.crawl_delay(current)
-                if delay and delay > self.gate.delay:
-                    self.gate.delay = min(delay, 60.0)
+                host = _host(current)
+                if delay := self.robots.crawl_delay(current):
+                    self.gate.crawl_delay(host, delay)
             host = _host(current)
             async with self.gate.slot(host), asyncio.timeout(self.policy.timeout):
                 result, location = await self._request(current, headers, max_bytes, accept_errors)

@@ -41,6 +41,8 @@ class HostCoolingDown(Deferred):
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
+    #: The host's own robots.txt Crawl-delay, when it asks for more than the default.
+    delay: float | None = None
     next_start: float = 0.0
     cooldown_until: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -72,6 +74,15 @@ class HostGate:
             self._hosts[host] = _Host(asyncio.Semaphore(self.per_host))
         return self._hosts[host]
 
+    def crawl_delay(self, host: str, seconds: float) -> None:
+        """The host's robots.txt asks for ``seconds`` between requests: honoured for that
+        host alone (capped at a minute), never lowering the desk's own delay."""
+        self._host(host).delay = min(max(seconds, self.delay), 60.0)
+
+    def delay_of(self, host: str) -> float:
+        own = self._host(host).delay
+        return self.delay if own is None else own
+
     def cool_down(self, host: str, seconds: float) -> None:
         state = self._host(host)
         state.cooldown_until = max(state.cooldown_until, self.clock() + seconds)
@@ -91,14 +102,14 @@ class HostGate:
             if self.shared is not None:
                 key = f"host:{host}"
                 async with self.shared.hold(key, self.per_host):
-                    pause = max(await self.shared.start_after(key, self.delay), wait)
+                    pause = max(await self.shared.start_after(key, self.delay_of(host)), wait)
                     if pause > 0:
                         await asyncio.sleep(pause)
                     yield
                 return
             async with state.lock:
                 start = max(self.clock(), state.next_start, state.cooldown_until)
-                state.next_start = start + self.delay
+                state.next_start = start + self.delay_of(host)
             pause = start - self.clock()
             if pause > 0:
                 await asyncio.sleep(pause)
