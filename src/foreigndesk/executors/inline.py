@@ -322,7 +322,9 @@ class InlineExecutor:
                             await translate_article(
                                 ctx, article_id, report, claim=ctx.worker, slots=slots
                             )
-                            check_quality(ctx, article_id)
+                            # In a thread: the loop keeps the other articles' engine
+                            # calls going while this one is checked.
+                            await asyncio.to_thread(check_quality, ctx, article_id)
                         except ClaimLost:
                             logger.info("article %s: taken over by another worker", article_id)
                         except DeskError as exc:
