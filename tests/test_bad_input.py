@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from foreigndesk.config import load_settings
 from foreigndesk.models import ArticleStatus
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
@@ -108,6 +110,37 @@ def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
     assert "check the text against the original" in line
     blocks = desk.store.articles.get(article.id).blocks
     assert any("the text goes on" in b.text and "\ufffd" in b.text for b in blocks)
+    desk.store.close()
+
+
+@pytest.mark.parametrize("stamp", ["9999-01-01T00:00:00Z", "1970-01-01T00:00:00Z"])
+def test_a_date_no_article_can_have_is_dropped_with_a_warning(
+    config_path: Path, tmp_path: Path, stamp: str
+) -> None:
+    paragraph = "<p>The ferry timetable changes twice a year, in spring and in autumn.</p>"
+    page = (
+        '<html><head><meta charset="utf-8"><title>Ferry timetables</title>'
+        f'<meta property="article:published_time" content="{stamp}"></head><body><article>'
+        f"<h1>Ferry timetables</h1>{paragraph * 4}</article></body></html>"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "ferry.html").write_text(page, encoding="utf-8")
+    settings = load_settings(config_path)
+    reporter = SilentReporter()
+    desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
+    with serve_directory(site) as url:
+        desk.store.sources.add(f"{url}ferry.html", "en")
+        report = RunReport()
+        desk.discover(report)
+        desk.fetch_pages(report)
+        desk.extract(report)
+
+    [article] = desk.store.articles.all()
+    assert article.published is None
+    [line] = reporter.warnings
+    assert f"article {article.id}" in line
+    assert f"its publication date {stamp[:10]} is before 1990 or after next year" in line
     desk.store.close()
 
 

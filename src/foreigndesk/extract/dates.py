@@ -127,6 +127,16 @@ def _month_patterns(lang: str | None) -> tuple[re.Pattern[str], re.Pattern[str]]
     return month_day_year, day_month_year
 
 
+#: The first year an article the desk takes can plausibly carry.
+EARLIEST_YEAR = 1990
+
+
+def plausible(value: date, today: date) -> bool:
+    """A publication date the desk believes: from 1990 to the end of next year. Anything
+    else is a page's mistake (year 9999, a Unix epoch of zero) or a hostile one."""
+    return EARLIEST_YEAR <= value.year <= today.year + 1
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)

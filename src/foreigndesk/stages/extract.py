@@ -9,6 +9,7 @@ the one kept.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from foreigndesk.extract import (
     signature_bytes,
     signature_from_bytes,
 )
+from foreigndesk.extract.dates import EARLIEST_YEAR, plausible
 from foreigndesk.models import ArticleStatus, ExtractedArticle
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import ClaimLost
+from foreigndesk.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +99,22 @@ def store_extraction(
     if isinstance(extracted, str):
         ctx.fail(article_id, ArticleStatus.FETCHED, DeskError(extracted), report, claim=claim)
         return
+    today = utcnow().date()
+    published, updated = extracted.published, extracted.updated
+    for name, value in (("publication", published), ("update", updated)):
+        if value is not None and not plausible(value, today):
+            dropped = (
+                f"article {article_id} ({job.url}): its {name} date {value.isoformat()} is"
+                f" before {EARLIEST_YEAR} or after next year, and is not kept — check the"
+                " page; the post shows no date rather than a wrong one"
+            )
+            logger.warning(dropped)
+            ctx.reporter.warning(dropped)
+    extracted = dataclasses.replace(
+        extracted,
+        published=published if published is None or plausible(published, today) else None,
+        updated=updated if updated is None or plausible(updated, today) else None,
+    )
     if extracted.undecodable_bytes:
         damage = (
             f"article {article_id} ({job.url}): {extracted.undecodable_bytes}"
