@@ -79,6 +79,25 @@ def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
     assert line.startswith(f"error: {config}: not valid TOML")
 
 
+def extract_one_page(
+    config_path: Path, tmp_path: Path, page: bytes
+) -> tuple[Desk, SilentReporter, RunReport]:
+    """A desk that has taken ``page``, served as a single article, up to extraction."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "article.html").write_bytes(page)
+    settings = load_settings(config_path)
+    reporter = SilentReporter()
+    desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
+    with serve_directory(site) as url:
+        desk.store.sources.add(f"{url}article.html", "en")
+        report = RunReport()
+        desk.discover(report)
+        desk.fetch_pages(report)
+        desk.extract(report)
+    return desk, reporter, report
+
+
 def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
     config_path: Path, tmp_path: Path
 ) -> None:
@@ -88,18 +107,8 @@ def test_a_page_with_undecodable_bytes_is_extracted_and_flagged_in_one_line(
         f"<h1>Tide gauges</h1>{paragraph * 3}<p>After the damage DAMAGE the text goes on.</p>"
         f"{paragraph}</article></body></html>"
     )
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "tides.html").write_bytes(page.encode("utf-8").replace(b"DAMAGE", b"\xff"))
-    settings = load_settings(config_path)
-    reporter = SilentReporter()
-    desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
-    with serve_directory(site) as url:
-        desk.store.sources.add(f"{url}tides.html", "en")
-        report = RunReport()
-        desk.discover(report)
-        desk.fetch_pages(report)
-        desk.extract(report)
+    damaged = page.encode("utf-8").replace(b"DAMAGE", b"\xff")
+    desk, reporter, report = extract_one_page(config_path, tmp_path, damaged)
 
     assert report.extracted == 1
     [article] = desk.store.articles.all()
@@ -123,18 +132,7 @@ def test_a_date_no_article_can_have_is_dropped_with_a_warning(
         f'<meta property="article:published_time" content="{stamp}"></head><body><article>'
         f"<h1>Ferry timetables</h1>{paragraph * 4}</article></body></html>"
     )
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "ferry.html").write_text(page, encoding="utf-8")
-    settings = load_settings(config_path)
-    reporter = SilentReporter()
-    desk = Desk(settings, Store.open(settings.database_url), reporter=reporter)
-    with serve_directory(site) as url:
-        desk.store.sources.add(f"{url}ferry.html", "en")
-        report = RunReport()
-        desk.discover(report)
-        desk.fetch_pages(report)
-        desk.extract(report)
+    desk, reporter, _ = extract_one_page(config_path, tmp_path, page.encode("utf-8"))
 
     [article] = desk.store.articles.all()
     assert article.published is None

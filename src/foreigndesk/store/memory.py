@@ -187,13 +187,7 @@ class Memory(Repository):
         changed = 0
         with self.transaction() as session:
             for source, target in terms:
-                row = session.scalar(
-                    select(GlossaryRow).where(
-                        GlossaryRow.source_lang == source_lang,
-                        GlossaryRow.target_lang == target_lang,
-                        GlossaryRow.source == source,
-                    )
-                )
+                row = _glossary_row(session, source_lang, target_lang, source)
                 if row is None:
                     session.add(
                         GlossaryRow(
@@ -211,14 +205,20 @@ class Memory(Repository):
 
     def remove_glossary_entry(self, source_lang: str, target_lang: str, source: str) -> bool:
         with self.transaction() as session:
-            row = session.scalar(
-                select(GlossaryRow).where(
-                    GlossaryRow.source_lang == source_lang,
-                    GlossaryRow.target_lang == target_lang,
-                    GlossaryRow.source == source,
-                )
-            )
+            row = _glossary_row(session, source_lang, target_lang, source)
             if row is None:
                 return False
             session.delete(row)
             return True
+
+
+def _glossary_row(
+    session: Session, source_lang: str, target_lang: str, source: str
+) -> GlossaryRow | None:
+    return session.scalar(
+        select(GlossaryRow).where(
+            GlossaryRow.source_lang == source_lang,
+            GlossaryRow.target_lang == target_lang,
+            GlossaryRow.source == source,
+        )
+    )
