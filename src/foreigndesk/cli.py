@@ -107,13 +107,7 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 def _desk(
     config: Path, reporter: Reporter | None = None, engine: str | None = None
 ) -> Iterator[Desk]:
-    if not config.is_file():
-        # Default settings would quietly make a new, empty store here.
-        raise ConfigurationError(
-            f"{config}: no such file — run `foreigndesk init` to make a desk here,"
-            " or name the desk's file with --config"
-        )
-    settings = load_settings(config)
+    settings = _desk_settings(config)
     store = Store.open(settings.database_url)
     desk = Desk(settings, store, reporter=reporter, engine=engine)
     try:
@@ -121,6 +115,17 @@ def _desk(
     finally:
         desk.executor.close()
         store.close()
+
+
+def _desk_settings(config: Path) -> Settings:
+    """The desk's settings; a missing desk.toml is an error, since default settings would
+    quietly make a new, empty store where the command runs."""
+    if not config.is_file():
+        raise ConfigurationError(
+            f"{config}: no such file — run `foreigndesk init` to make a desk here,"
+            " or name the desk's file with --config"
+        )
+    return load_settings(config)
 
 
 class RichReporter:
@@ -411,7 +416,7 @@ def _celery_app(config: Path) -> Any:
     the environment at import, as a bare ``celery -A`` would)."""
     import os
 
-    load_settings(config)  # a broken desk.toml is one line here, not a worker traceback
+    _desk_settings(config)  # a missing or broken desk.toml is one line here
     os.environ["FOREIGNDESK_CONFIG"] = str(config.resolve())
     try:
         from foreigndesk.executors import celery as executor
