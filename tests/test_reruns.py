@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from foreigndesk.config import load_settings
 from foreigndesk.models import ArticleStatus
 from foreigndesk.pipeline import Desk, RunReport
+from foreigndesk.store import Store
+from tests.conftest import invoke
 
 
 def test_a_second_run_duplicates_nothing_and_calls_no_engine(desk: Desk, sample_url: str) -> None:
@@ -56,3 +61,26 @@ def test_translating_an_article_again_takes_every_segment_from_memory(
     assert report.engine_calls == 0
     assert report.memory_hits > 100
     assert desk.store.memory.usage()["apertium"] == (calls, characters)
+
+
+def test_run_checks_a_source_again_only_when_its_next_check_is_due(
+    config_path: Path, sample_url: str
+) -> None:
+    invoke("source", "add", f"{sample_url}feed.xml", "--config", config_path)
+
+    def last_checked() -> object:
+        settings = load_settings(config_path)
+        store = Store.open(settings.database_url)
+        try:
+            [health] = store.sources.health()
+            return health.last_checked_at
+        finally:
+            store.close()
+
+    assert invoke("run", "--config", config_path).exit_code == 0
+    first = last_checked()
+    assert invoke("run", "--config", config_path).exit_code == 0
+    # The feed was read a moment ago and is not due for an hour (fetch.poll_interval).
+    assert last_checked() == first
+    assert invoke("run", "--all", "--config", config_path).exit_code == 0
+    assert last_checked() != first

@@ -371,14 +371,22 @@ def run(
     engine: Annotated[
         str | None, typer.Option(help="Translate with this engine on this run.")
     ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Check every source now, even those whose next check is not due."
+        ),
+    ] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Run every stage: sources, fetch, extract, translate, review, publish. Exits 1 when
-    some item failed (each is named on an error line), 0 when everything went through."""
+    """Run every stage: sources, fetch, extract, translate, review, publish. A source is
+    checked when its next check is due (a feed that asks for two hours gets two hours),
+    every source with --all. Exits 1 when some item failed (each is named on an error
+    line), 0 when everything went through."""
     with _progress() as progress:
         reporter = RichReporter(progress)
         with _desk(config, reporter, engine) as desk:
-            report = desk.run()
+            report = desk.run(None if all_ else desk.store.sources.due())
     _summary(report)
     _exit_on_failures(reporter)
 
