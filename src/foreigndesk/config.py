@@ -92,7 +92,7 @@ class FetchSettings(_Section):
     )
     poll_interval: int = Field(
         3600,
-        description="Seconds between two checks of a source by `watch`, unless the feed "
+        description="Seconds between two checks of a source by `watch` and `run`, unless the feed "
         "asks for longer (ttl, sy:updatePeriod, Cache-Control).",
     )
     max_poll_interval: int = Field(
