@@ -23,6 +23,10 @@ class Unreachable(FetchError):
     SSRF guard, or nothing answers on its port."""
 
 
+class RedirectUnreachable(Unreachable):
+    """The host answered, with a redirect to somewhere that cannot be had."""
+
+
 class Deferred(FetchError):
     """The server asked the desk to come back later; ``retry_after`` says when (seconds)."""
 

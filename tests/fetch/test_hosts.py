@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
-from foreigndesk.fetch import Fetcher
 from foreigndesk.fetch.hosts import HostGate, interleave_hosts
-from tests.fakes.web import FixtureWeb
-from tests.fetch.conftest import run_with
+from tests.fetch.test_fetcher import gate_entries
 
 
 def test_pages_are_taken_one_host_at_a_time_each_host_in_its_own_order() -> None:
@@ -37,25 +34,13 @@ def test_a_crawl_delay_paces_its_own_host_only() -> None:
     assert gate.delay_of("other.test") == 0.5
 
 
-def test_requests_to_a_host_with_a_crawl_delay_start_that_far_apart(web: FixtureWeb) -> None:
-    web.page("slow.test", "/robots.txt", "User-agent: *\nCrawl-delay: 1\n", "text/plain")
-    web.page("site.test", "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
-    for host in ("slow.test", "site.test"):
-        for n in range(3):
-            web.page(host, f"/{n}", "<p>page</p>")
+def test_a_host_with_a_crawl_delay_is_paced_and_the_others_are_not() -> None:
+    gate = HostGate(per_host=3, delay=0.0)
+    gate.crawl_delay("slow.test", 0.3)
 
-    async def fetch_all(fetcher: Fetcher) -> None:
-        await asyncio.gather(
-            *(
-                fetcher.get(web.url(host, f"/{n}"))
-                for host in ("slow.test", "site.test")
-                for n in range(3)
-            )
-        )
+    entries = gate_entries(gate, {"slow.test": 3, "site.test": 3})
 
-    run_with(fetch_all, per_host=3)
-
-    slow = sorted(hit.at for hit in web.hits_to("slow.test") if hit.path != "/robots.txt")
-    # Booked a second apart; arrival at the server may shift each by a little.
-    assert all(later - earlier >= 0.8 for earlier, later in itertools.pairwise(slow))
-    assert len(web.hits_to("site.test")) == 4
+    slow = entries["slow.test"]
+    assert all(b - a >= 0.3 - 1e-3 for a, b in itertools.pairwise(slow))
+    # The other host's requests all went before the slow host's second one did.
+    assert max(entries["site.test"]) <= slow[1]

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from foreigndesk.errors import Deferred, FetchError, Unreachable
+from foreigndesk.errors import Deferred, FetchError, RedirectUnreachable, Unreachable
 from foreigndesk.fetch.decode import ACCEPT_ENCODING, CappedDecoder, TooLarge
 from foreigndesk.fetch.guard import AddressGuard
 from foreigndesk.fetch.hosts import HostGate
@@ -158,10 +158,19 @@ class Fetcher:
         await self._client.aclose()
 
     async def _download_robots(self, url: str) -> tuple[int, bytes]:
-        """robots.txt itself: up to five redirects, 500 KiB, no robots check of its own."""
-        result = await self.get(
-            url, check_robots=False, max_bytes=500 * 1024, redirects=5, accept_errors=True
-        )
+        """robots.txt itself: up to five redirects, 500 KiB, no robots check of its own.
+
+        A host that answers with a redirect to somewhere that cannot be had (an address
+        the SSRF guard refuses, a name that does not resolve) has no robots.txt to give:
+        RFC 9309 calls that unavailable, like a 404.
+        """
+        try:
+            result = await self.get(
+                url, check_robots=False, max_bytes=500 * 1024, redirects=5, accept_errors=True
+            )
+        except RedirectUnreachable as exc:
+            logger.info("robots.txt unavailable: %s", exc)
+            return 404, b""
         return result.status_code, result.content
 
     async def get(
@@ -224,16 +233,24 @@ class Fetcher:
                     for k, v in headers.items()
                     if k.lower() not in _CREDENTIAL_HEADERS and not k.lower().startswith("if-")
                 }
-            if check_robots and self.policy.obey_robots:
-                refusal = await self.robots.verdict(current)
-                if refusal:
-                    raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
-                host = _host(current)
-                if delay := self.robots.crawl_delay(current):
-                    self.gate.crawl_delay(host, delay)
             host = _host(current)
-            async with self.gate.slot(host), asyncio.timeout(self.policy.timeout):
-                result, location = await self._request(current, headers, max_bytes, accept_errors)
+            try:
+                if check_robots and self.policy.obey_robots:
+                    refusal = await self.robots.verdict(current)
+                    if refusal:
+                        raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
+                    if delay := self.robots.crawl_delay(current):
+                        self.gate.crawl_delay(host, delay)
+                async with self.gate.slot(host), asyncio.timeout(self.policy.timeout):
+                    result, location = await self._request(
+                        current, headers, max_bytes, accept_errors
+                    )
+            except Unreachable as exc:
+                if current == url:
+                    raise
+                raise RedirectUnreachable(
+                    f"{url}: redirected to {current}, which cannot be had ({exc})"
+                ) from exc
             if location is None:
                 return FetchResult(**{**result.__dict__, "url": url})
             current = urljoin(current, location)
