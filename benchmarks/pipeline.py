@@ -538,7 +538,7 @@ def measure_without_translation(root: Path, feed_url: str, count: int) -> Extrac
     check(desk, reporter, "discover + fetch + extract", actual, count)
     store = desk.store
     segments = [
-        segments_of(store.articles.get(i)) for i in store.articles.due(ArticleStatus.EXTRACTED)
+        segments_of(store.articles.get(i)) for i in store.articles.waiting(ArticleStatus.EXTRACTED)
     ]
     argv = apertium_argv(desk.settings, "en", "es")
     store.close()

@@ -20,7 +20,8 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -122,12 +123,20 @@ class _Process:
 
         return self.runner.run(with_slots())
 
-    def claim(self, article_id: int, status: ArticleStatus) -> bool:
+    @contextmanager
+    def holding(self, article_id: int, status: ArticleStatus) -> Iterator[bool]:
+        """Whether this process claimed the article waiting for the stage that takes
+        ``status``; whatever of it the process still holds after the block is let go."""
         ctx = self.ctx
         if time.monotonic() - self._dead_checked > self.DEAD_CHECK_EVERY:
             ctx.store.claims.release_dead()
             self._dead_checked = time.monotonic()
-        return bool(ctx.store.claims.articles(status, ctx.worker, ctx.lease, ids=[article_id]))
+        claimed = bool(ctx.store.claims.articles(status, ctx.worker, ctx.lease, ids=[article_id]))
+        try:
+            yield claimed
+        finally:
+            if claimed:
+                ctx.store.claims.release(ctx.worker, articles=[article_id])
 
     def close(self) -> None:
         async def close_async() -> None:
@@ -163,14 +172,6 @@ def _close_process(**_: Any) -> None:
         state.close()
 
 
-def _claim_article(ctx: StageContext, article_id: int, status: ArticleStatus) -> bool:
-    return process().claim(article_id, status)
-
-
-def _released(ctx: StageContext, article_id: int) -> None:
-    ctx.store.claims.release(ctx.worker, articles=[article_id])
-
-
 # -- the tasks ------------------------------------------------------------------------------
 
 
@@ -180,7 +181,7 @@ def discover(source_id: int) -> int:
     ctx = context()
     if not ctx.store.claims.sources([source_id], ctx.worker, ctx.lease):
         return 0
-    source = next((s for s in ctx.store.sources.all() if s.id == source_id), None)
+    source = ctx.store.sources.get(source_id)
     try:
         if source is None or source.paused:
             return 0
@@ -202,10 +203,10 @@ def discover(source_id: int) -> int:
 @app.task(name="foreigndesk.fetch")
 def fetch(article_id: int) -> None:
     ctx = context()
-    if not _claim_article(ctx, article_id, ArticleStatus.DISCOVERED):
-        return
     report = RunReport()
-    try:
+    with process().holding(article_id, ArticleStatus.DISCOVERED) as held:
+        if not held:
+            return
         target = ctx.store.pages.fetch_targets([article_id])[article_id]
         pages = PageBatch(ctx.store, claim=ctx.worker, size=1)
 
@@ -217,8 +218,6 @@ def fetch(article_id: int) -> None:
 
         process().run(one)
         pages.flush()
-    finally:
-        _released(ctx, article_id)
     if report.fetched:
         extract.delay(article_id)
 
@@ -228,10 +227,10 @@ def extract(article_id: int) -> None:
     """Read the stored page. The near-duplicate index is read from the store for each
     task, so copies extracted at the same moment on two machines may both be kept."""
     ctx = context()
-    if not _claim_article(ctx, article_id, ArticleStatus.FETCHED):
-        return
     report = RunReport()
-    try:
+    with process().holding(article_id, ArticleStatus.FETCHED) as held:
+        if not held:
+            return
         try:
             job = page_job(ctx, article_id)
         except DeskError as exc:
@@ -239,8 +238,6 @@ def extract(article_id: int) -> None:
             return
         index = near_duplicate_index(ctx)
         store_extraction(ctx, job, extract_page_job(job), index, report, claim=ctx.worker)
-    finally:
-        _released(ctx, article_id)
     if report.extracted:
         translate.delay(article_id)
 
@@ -249,23 +246,22 @@ def extract(article_id: int) -> None:
 def translate(article_id: int) -> None:
     """Translate, check, and move on to review; approved articles go to ``publish``."""
     ctx = context()
-    if not _claim_article(ctx, article_id, ArticleStatus.EXTRACTED):
-        return
     report = RunReport()
-    try:
-        process().run(
-            lambda shared: translate_article(
-                ctx, article_id, report, claim=ctx.worker, slots=shared
+    with process().holding(article_id, ArticleStatus.EXTRACTED) as held:
+        if not held:
+            return
+        try:
+            process().run(
+                lambda shared: translate_article(
+                    ctx, article_id, report, claim=ctx.worker, slots=shared
+                )
             )
-        )
-    except ClaimLost:
-        logger.info("article %s: taken over by another worker", article_id)
-        return
-    except DeskError as exc:
-        ctx.fail(article_id, ArticleStatus.EXTRACTED, exc, report, claim=ctx.worker)
-        return
-    finally:
-        _released(ctx, article_id)
+        except ClaimLost:
+            logger.info("article %s: taken over by another worker", article_id)
+            return
+        except DeskError as exc:
+            ctx.fail(article_id, ArticleStatus.EXTRACTED, exc, report, claim=ctx.worker)
+            return
     check_quality(ctx, article_id)
     _review(ctx, article_id)
 
@@ -277,13 +273,11 @@ def review(article_id: int) -> None:
 
 
 def _review(ctx: StageContext, article_id: int) -> None:
-    if not _claim_article(ctx, article_id, ArticleStatus.TRANSLATED):
-        return
     report = RunReport()
-    try:
+    with process().holding(article_id, ArticleStatus.TRANSLATED) as held:
+        if not held:
+            return
         review_article(ctx, article_id, report, claim=ctx.worker)
-    finally:
-        _released(ctx, article_id)
     if report.approved:
         publish.delay(article_id)
 
@@ -291,16 +285,15 @@ def _review(ctx: StageContext, article_id: int) -> None:
 @app.task(name="foreigndesk.publish")
 def publish(article_id: int) -> None:
     ctx = context()
-    if not _claim_article(ctx, article_id, ArticleStatus.APPROVED):
-        return
     report = RunReport()
-    try:
-        published = publish_article(ctx, article_id, report, claim=ctx.worker)
-    except DeskError as exc:
-        ctx.fail(article_id, ArticleStatus.APPROVED, exc, report, claim=ctx.worker)
-        return
-    finally:
-        _released(ctx, article_id)
+    with process().holding(article_id, ArticleStatus.APPROVED) as held:
+        if not held:
+            return
+        try:
+            published = publish_article(ctx, article_id, report, claim=ctx.worker)
+        except DeskError as exc:
+            ctx.fail(article_id, ArticleStatus.APPROVED, exc, report, claim=ctx.worker)
+            return
     if published:
         build.apply_async(countdown=BUILD_DEBOUNCE)
 

@@ -101,15 +101,17 @@ class InlineExecutor:
             threading.Thread(target=preload_language_model, daemon=True).start()
 
     @contextmanager
-    def _claimed(self, ids: Sequence[int]) -> Iterator[None]:
+    def _claimed(
+        self, articles: Sequence[int] = (), *, sources: Sequence[int] = ()
+    ) -> Iterator[None]:
         """While the block runs, the worker's leases are renewed; after it, whatever of
-        ``ids`` is still claimed (not finished) is let go."""
+        these articles and sources is still claimed (not finished) is let go."""
         ctx = self.ctx
         try:
             with Heartbeat(ctx.store, ctx.worker, ctx.lease.total_seconds()):
                 yield
         finally:
-            ctx.store.claims.release(ctx.worker, articles=ids)
+            ctx.store.claims.release(ctx.worker, articles=articles, sources=sources)
 
     def _claim(self, status: ArticleStatus) -> list[int]:
         ctx = self.ctx
@@ -184,11 +186,8 @@ class InlineExecutor:
             async with ctx.limits() as shared, ctx.fetcher(shared) as fetcher:
                 await self._until_done_or_stopped([one(fetcher, s) for s in mine])
 
-        try:
-            with Heartbeat(ctx.store, ctx.worker, ctx.lease.total_seconds()):
-                asyncio.run(all_sources())
-        finally:
-            ctx.store.claims.release(ctx.worker, sources=sorted(held))
+        with self._claimed(sources=sorted(held)):
+            asyncio.run(all_sources())
 
     def fetch_pages(self, report: RunReport) -> None:
         """Fetch every discovered article's page, many hosts at once, each politely."""

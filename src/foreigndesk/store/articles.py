@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
@@ -61,14 +61,6 @@ def _finding(row: FindingRow) -> Finding:
 
 class Articles(Repository):
     """Articles on their way through the stages: status, failures, extraction, QA findings."""
-
-    def due(self, status: ArticleStatus, now: datetime | None = None) -> list[int]:
-        """Articles waiting for the stage that takes ``status``, failed ones whose wait is over
-        included, oldest first."""
-        now = now or utcnow()
-        with self.transaction() as session:
-            query = select(ArticleRow.id).where(waiting_for(status, now)).order_by(ArticleRow.id)
-            return list(session.scalars(query))
 
     def waiting(
         self, status: ArticleStatus, *, source_id: int | None = None, unclaimed: bool = False

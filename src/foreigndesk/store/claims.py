@@ -285,10 +285,6 @@ class Claims:
                 )
             )
 
-    def release_segments(self, keys: Collection[str], worker: str) -> None:
-        with self._sessions() as session, session.begin():
-            self.drop_segments(session, keys, worker)
-
     # -- named locks -----------------------------------------------------------------------
 
     def lock(self, name: str, worker: str, lease: timedelta) -> bool:

@@ -205,6 +205,11 @@ class Sources(Repository):
             row.etag = row.last_modified = None
             return True
 
+    def get(self, source_id: int) -> Source | None:
+        with self.transaction() as session:
+            row = session.get(SourceRow, source_id)
+            return _source(row) if row is not None else None
+
     def set_paused(self, source_id: int, paused: bool) -> Source:
         with self.transaction() as session:
             row = session.get(SourceRow, source_id)
