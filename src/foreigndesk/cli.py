@@ -185,7 +185,13 @@ def _progress(*, auto_refresh: bool = True) -> Progress:
 def _summary(report: RunReport) -> None:
     out.print(
         f"new {report.new_articles} · fetched {report.fetched} · extracted {report.extracted}"
-        f" · duplicates {report.duplicates} · translated {report.translated}"
+        f" · duplicates {report.duplicates}"
+        + (
+            f" · to pick {report.triaged} · picked {report.picked} · dismissed {report.dismissed}"
+            if report.triaged or report.picked or report.dismissed
+            else ""
+        )
+        + f" · translated {report.translated}"
         f" · engine calls {report.engine_calls} · memory hits {report.memory_hits}"
         f" · in review {report.in_review} · published {report.published}"
         f" · failed {report.failed}"
@@ -540,6 +546,12 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
             f"site: {article.site_name}; licence: {article.license}",
             highlight=False,
         )
+        if article.brief_title or article.brief_summary:
+            out.print(f"brief: {article.brief_title}", highlight=False)
+            if article.brief_summary:
+                out.print(f"  {article.brief_summary}", highlight=False)
+            if article.triage_reason:
+                out.print(f"  ({article.triage_reason})", highlight=False)
         try:
             translation = desk.translation(article)
         except DeskError:
@@ -687,6 +699,34 @@ def approve(
                 desk.store.articles.override_qa(article_id)
             note = " (QA errors overridden)" if override_qa else ""
             out.print(f"approved {article.id} {article.title}{note}", highlight=False)
+
+
+@app.command()
+@_one_line_errors
+def pick(
+    article_ids: Annotated[list[int], typer.Argument(help="Articles to translate in full.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Triage: translate these articles in full on the next run (refused, with nothing
+    queued, when the picks would overrun an engine's monthly budget)."""
+    with _desk(config) as desk:
+        done = desk.pick(article_ids)
+        out.print(
+            f"picked {', '.join(map(str, done))}: translated in full on the next run",
+            highlight=False,
+        )
+
+
+@app.command()
+@_one_line_errors
+def dismiss(
+    article_ids: Annotated[list[int], typer.Argument(help="Articles not to translate.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Triage: these articles are not worth translating (`pick` brings one back)."""
+    with _desk(config) as desk:
+        done = desk.dismiss(article_ids)
+        out.print(f"dismissed {', '.join(map(str, done))}", highlight=False)
 
 
 class _HandDrawnReporter(RichReporter):

@@ -13,9 +13,10 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from foreigndesk.errors import ConfigurationError
+from foreigndesk.triage.rules import RuleAction, TriageRule
 
 CONFIG_FILE = "desk.toml"
 ENV_PREFIX = "FOREIGNDESK_"
@@ -209,6 +210,52 @@ class OpenAISettings(_Section):
     timeout: float = Field(300.0, description="Seconds one request may take.")
     concurrency: int = Field(2, description="Requests in flight at once.")
     languages: list[str] = _languages()
+    free: bool = Field(
+        False,
+        description="The server costs nothing per token (llama.cpp, Ollama, vLLM on your "
+        "own machine): translate.mode = auto then translates every article in full.",
+    )
+
+
+class TriageRuleSettings(_Section):
+    """One triage rule: what to look for, and what to do with an article that has it."""
+
+    action: Literal["pick", "include", "exclude"] = Field(
+        description="pick: translate in full; exclude: dismiss; include: where include "
+        "rules exist, an article that matches none is dismissed."
+    )
+    words: list[str] = Field(
+        default_factory=list,
+        description="Any of these words in the title or summary, in either language.",
+    )
+    pattern: str | None = Field(
+        None, description="A regular expression searched in the title and summary."
+    )
+    authors: list[str] = Field(default_factory=list, description="Any of these authors.")
+    tags: list[str] = Field(default_factory=list, description="Any of these tags.")
+    min_chars: int | None = Field(None, ge=0, description="At least this long (characters).")
+    max_chars: int | None = Field(None, ge=0, description="At most this long (characters).")
+    source: str | None = Field(
+        None, description="Only for the source with this URL; every source when unset."
+    )
+
+    @model_validator(mode="after")
+    def _a_rule(self) -> TriageRuleSettings:
+        self.rule(None, "this rule")  # raises ValueError with the fix
+        return self
+
+    def rule(self, source_id: int | None, label: str) -> TriageRule:
+        return TriageRule(
+            action=RuleAction(self.action),
+            words=tuple(self.words),
+            pattern=self.pattern,
+            authors=tuple(self.authors),
+            tags=tuple(self.tags),
+            min_chars=self.min_chars,
+            max_chars=self.max_chars,
+            source_id=source_id,
+            label=label,
+        )
 
 
 class TranslateSettings(_Section):
@@ -223,6 +270,23 @@ class TranslateSettings(_Section):
         default_factory=dict,
         description="Monthly budget per engine, in the units it bills (characters or "
         "tokens), e.g. { deepl = 500000 }; an engine over budget is not called.",
+    )
+    mode: Literal["auto", "full", "triage"] = Field(
+        "auto",
+        description="full: translate every article whole; triage: translate titles and "
+        "summaries, and the full text of what is picked; auto: triage when the engine bills "
+        "(DeepL, Google, a remote OpenAI-compatible API), full for local engines.",
+    )
+    triage_chars: int = Field(
+        300,
+        ge=40,
+        description="Longest summary triage translates, in characters: the page's "
+        "description, or its opening paragraphs.",
+    )
+    rules: list[TriageRuleSettings] = Field(
+        default_factory=list,
+        description="Triage rules for every source, e.g. [[translate.rules]] action = "
+        '"pick", words = ["climate"]; the desk\'s sources page adds rules per source.',
     )
     apertium: ApertiumSettings = Field(default_factory=ApertiumSettings)
     argos: ArgosSettings = Field(default_factory=ArgosSettings)
@@ -492,6 +556,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return _toml_value(value.model_dump(exclude_defaults=True))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

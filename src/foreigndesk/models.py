@@ -17,6 +17,10 @@ class ArticleStatus(enum.StrEnum):
     DISCOVERED = "discovered"
     FETCHED = "fetched"
     EXTRACTED = "extracted"
+    #: Triage: its title and summary are translated; it waits for an editor to pick it.
+    TRIAGED = "triaged"
+    #: Triage: an editor or a rule decided it is not worth translating.
+    DISMISSED = "dismissed"
     DUPLICATE = "duplicate"
     TRANSLATED = "translated"
     IN_REVIEW = "in_review"
@@ -126,6 +130,14 @@ class Article:
     tags: tuple[str, ...] = ()
     #: The editor's title template for this article's post; None uses post.title_template.
     title_template: str | None = None
+    description: str | None = None
+    #: Triage: the summary as the original reads, and title and summary translated.
+    summary: str | None = None
+    brief_title: str | None = None
+    brief_summary: str | None = None
+    #: Triage: picked for a full translation (by an editor or a rule), and why.
+    picked: bool = False
+    triage_reason: str | None = None
 
 
 @dataclass(frozen=True)

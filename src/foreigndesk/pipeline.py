@@ -31,6 +31,7 @@ from foreigndesk.models import (
 )
 from foreigndesk.stages import publish as publish_stage
 from foreigndesk.stages import qa as qa_stage
+from foreigndesk.stages import triage as triage_stage
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import Reporter, RunReport, SilentReporter
 from foreigndesk.stages.translate import (
@@ -41,6 +42,7 @@ from foreigndesk.stages.translate import (
 )
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Glossary
+from foreigndesk.triage import Estimate
 
 
 def extract_page(
@@ -159,6 +161,18 @@ class Desk(StageContext):
             self.store.articles.set_lead(article_id, lead)
         self.store.articles.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
         return self.store.articles.get(article_id, with_blocks=False)
+
+    def pick(self, article_ids: Sequence[int], by: str = "the command line") -> list[int]:
+        """Triage: translate these articles in full on the next run (within budget)."""
+        return triage_stage.pick_articles(self, article_ids, f"picked by {by}")
+
+    def dismiss(self, article_ids: Sequence[int], by: str = "the command line") -> list[int]:
+        """Triage: these articles are not worth translating."""
+        return triage_stage.dismiss_articles(self, article_ids, f"dismissed by {by}")
+
+    def estimates(self, article: Article) -> list[Estimate]:
+        """What the article's full translation would cost with each engine of its chain."""
+        return triage_stage.estimates(self, article)
 
     def glossary(self, article: Article) -> Glossary:
         return glossary_for(self, article)

@@ -46,8 +46,10 @@ from foreigndesk.stages.publish import publish_article, review_article
 from foreigndesk.stages.qa import check_quality
 from foreigndesk.stages.report import LoggingReporter, RunReport
 from foreigndesk.stages.translate import translate_article
+from foreigndesk.stages.triage import brief_article, triage_applies, triage_rules
 from foreigndesk.store import Store
 from foreigndesk.store.claims import ClaimLost
+from foreigndesk.triage import Decision
 
 logger = logging.getLogger(__name__)
 
@@ -251,6 +253,16 @@ def translate(article_id: int) -> None:
         if not held:
             return
         try:
+            article = ctx.store.articles.get(article_id, with_blocks=False)
+            if triage_applies(ctx, article):
+                rules = triage_rules(ctx)
+                decided = process().run(
+                    lambda shared: brief_article(
+                        ctx, article_id, report, rules, claim=ctx.worker, slots=shared
+                    )
+                )
+                if decided != Decision.PICK:
+                    return
             process().run(
                 lambda shared: translate_article(
                     ctx, article_id, report, claim=ctx.worker, slots=shared

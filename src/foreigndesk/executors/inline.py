@@ -42,8 +42,10 @@ from foreigndesk.stages.publish import build, publish_article, review_article
 from foreigndesk.stages.qa import check_quality
 from foreigndesk.stages.report import RunReport
 from foreigndesk.stages.translate import translate_article
+from foreigndesk.stages.triage import brief_article, triage_applies, triage_rules
 from foreigndesk.store import Store
 from foreigndesk.store.claims import ClaimLost
+from foreigndesk.triage import Decision
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +299,8 @@ class InlineExecutor:
 
     def translate(self, report: RunReport) -> None:
         """Translate every extracted article, ``workers.translate_in_flight`` at once, and
-        check each translation once."""
+        check each translation once; in triage, only the brief of an article nobody has
+        picked (stages/triage.py)."""
         ctx = self.ctx
         ids = self._claim(ArticleStatus.EXTRACTED)
         if not ids:
@@ -312,12 +315,22 @@ class InlineExecutor:
                     slots = shared or LocalSlots()
                     await gather_articles(bound, slots)
 
+            rules = triage_rules(ctx)
+
             async def gather_articles(bound: asyncio.Semaphore, slots: Slots) -> None:
                 async def one(article_id: int) -> None:
                     async with bound:
                         if ctx.stopping.is_set():
                             return
                         try:
+                            article = ctx.store.articles.get(article_id, with_blocks=False)
+                            if triage_applies(ctx, article):
+                                decided = await brief_article(
+                                    ctx, article_id, report, rules, claim=ctx.worker, slots=slots
+                                )
+                                if decided != Decision.PICK:
+                                    ctx.reporter.advance()
+                                    return
                             await translate_article(
                                 ctx, article_id, report, claim=ctx.worker, slots=slots
                             )

@@ -52,6 +52,10 @@ class RunReport:
     extracted: int = 0
     duplicates: int = 0
     translated: int = 0
+    #: Triage: briefs made and left for an editor, picked by a rule, dismissed by one.
+    triaged: int = 0
+    picked: int = 0
+    dismissed: int = 0
     engine_calls: int = 0
     memory_hits: int = 0
     in_review: int = 0

@@ -188,19 +188,41 @@ async def translate_article(
     sent once, and the article moves to ``translated`` when every segment has a
     translation. Raises DeskError (one line) when some could not be translated: what was
     translated is kept, and only the rest is tried again."""
+    article = ctx.store.articles.get(article_id)
+    segments = segments_of(article)
+    known, pending = await translate_segments(
+        ctx, article, segments, segment_labels(article), report, claim=claim, slots=slots
+    )
+    engines = ",".join(sorted({entry.engine for entry in known.values()}))
+    pending.save(ctx, article_id, claim, next_status=ArticleStatus.TRANSLATED, engine=engines)
+    report.translated += 1
+
+
+async def translate_segments(
+    ctx: StageContext,
+    article: Article,
+    segments: Sequence[str],
+    labels: dict[str, str],
+    report: RunReport,
+    *,
+    claim: str | None = None,
+    slots: Slots | None = None,
+) -> tuple[dict[str, MemoryEntry], _Pending]:
+    """Every one of ``segments`` from the memory or an engine, each paid for once across
+    workers, and what was paid for and not stored yet; raises DeskError naming the
+    segments (by ``labels``) that could not be translated, after storing the rest."""
     store = ctx.store
-    article = store.articles.get(article_id)
+    article_id = article.id
     source = base_language(article.source_lang)
     target = base_language(ctx.settings.desk.target_lang)
     chain = ctx.chain(store.sources.engine(article.source_id))
     _check_pair(chain, source, target)
     glossary = glossary_for(ctx, article)
-    segments = segments_of(article)
     names = [e.name for e in chain]
     known = remembered(ctx, segments, source, target, names, glossary)
     report.memory_hits += len(known)
     translator = Translator(chain, breakers=ctx.breakers, budget_left=ctx.budget_left, slots=slots)
-    pending = _Pending()
+    pending = _Pending(target)
     failures: dict[str, str] = {}
     deadline = time.monotonic() + ctx.lease.total_seconds()
     for round_ in range(_ROUNDS):
@@ -246,7 +268,7 @@ async def translate_article(
             break
         # Other workers are translating these segments now: store ours first (they may
         # be waiting for them), then wait for theirs.
-        pending.save(ctx, article_id, target, claim)
+        pending.save(ctx, article_id, claim)
         waiting = {keys[text] for text in theirs}
         while waiting and time.monotonic() < deadline:
             await asyncio.sleep(_WAIT_STEP)
@@ -258,8 +280,7 @@ async def translate_article(
     if still and not failures:
         failures = dict.fromkeys(still, "another worker held it past its lease")
     if failures:
-        pending.save(ctx, article_id, target, claim)
-        labels = segment_labels(article)
+        pending.save(ctx, article_id, claim)
         listed = "; ".join(
             f"{labels.get(text, 'a block')}: {reason}" for text, reason in failures.items()
         )
@@ -267,9 +288,7 @@ async def translate_article(
             f"{len(failures)} of {len(segments)} segments not translated ({listed});"
             " the rest is kept and only these are tried again"
         )
-    engines = ",".join(sorted({entry.engine for entry in known.values()}))
-    pending.save(ctx, article_id, target, claim, engine=engines)
-    report.translated += 1
+    return known, pending
 
 
 @dataclasses.dataclass
@@ -277,6 +296,7 @@ class _Pending:
     """What a translation has paid for and not stored yet: stored together with the
     article's next status, or before the worker waits on another."""
 
+    target: str
     entries: list[MemoryEntry] = dataclasses.field(default_factory=list)
     keys: list[str] = dataclasses.field(default_factory=list)
     usage: dict[str, tuple[int, int, str]] = dataclasses.field(default_factory=dict)
@@ -289,20 +309,23 @@ class _Pending:
         self,
         ctx: StageContext,
         article_id: int,
-        target: str,
         claim: str | None,
         *,
-        engine: str | None = None,
+        next_status: ArticleStatus | None = None,
+        engine: str = "",
+        values: dict[str, object] | None = None,
     ) -> None:
-        """Store it; with ``engine``, the article is translated by those engines."""
+        """Store it; with ``next_status``, the article moves on (translated by
+        ``engine``), and ``values`` are written on its row."""
         ctx.store.memory.save_translation(
             article_id,
             self.entries,
             usage=self.usage,
-            engine=engine or "",
-            target_lang=target,
-            next_status=ArticleStatus.TRANSLATED if engine is not None else None,
+            engine=engine,
+            target_lang=self.target,
+            next_status=next_status,
             claim=claim,
             segments=self.keys,
+            article_values=values,
         )
         self.entries, self.keys, self.usage = [], [], {}

@@ -115,6 +115,12 @@ class Articles(Repository):
             discovered_at=aware(row.discovered_at),
             tags=tuple(row.tags or ()),
             title_template=row.title_template,
+            description=row.description,
+            summary=row.summary,
+            brief_title=row.brief_title,
+            brief_summary=row.brief_summary,
+            picked=row.picked_at is not None,
+            triage_reason=row.triage_reason,
         )
 
     def all(self, status: ArticleStatus | None = None) -> list[Article]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -112,11 +113,14 @@ class Memory(Repository):
         next_status: ArticleStatus | None,
         claim: str | None = None,
         segments: Sequence[str] = (),
+        article_values: Mapping[str, Any] | None = None,
     ) -> None:
         """New memory entries, each engine's (calls, billed, unit), and the article's next
-        status, in one transaction. Without a next status the article stays where it is:
-        what was translated is kept for the retry. ``segments`` are the in-flight claims
-        (keys) these entries answer: they end in the same transaction.
+        status, in one transaction. Without a next status the article stays where it is
+        (and its claim with it): what was translated is kept for the retry. ``segments``
+        are the in-flight claims (keys) these entries answer: they end in the same
+        transaction. ``article_values`` are written on the article's row as well (the
+        brief of triage).
 
         The memory and the bill are written even when the article's claim was lost: the
         engine was paid, and its answer serves whoever holds the article now."""
@@ -145,6 +149,10 @@ class Memory(Repository):
                         }
                     )
                 )
+            if article_values and held:
+                row = session.get_one(ArticleRow, article_id)
+                for name, value in article_values.items():
+                    setattr(row, name, value)
             if next_status is not None and held:
                 row = session.get_one(ArticleRow, article_id)
                 row.engine, row.target_lang = engine, target_lang

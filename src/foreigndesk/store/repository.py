@@ -28,6 +28,7 @@ from foreigndesk.store.pages import Pages
 from foreigndesk.store.posts import Posts
 from foreigndesk.store.robots import RobotsFiles
 from foreigndesk.store.sources import Sources
+from foreigndesk.store.triage import TriageRules
 
 
 class Store:
@@ -43,6 +44,7 @@ class Store:
         self.pages = Pages(self)
         self.memory = Memory(self)
         self.posts = Posts(self)
+        self.triage = TriageRules(self)
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -106,6 +106,33 @@ class ArticleRow(Base):
     # The digest of the translation the stored QA findings were made on: the checks run
     # again only when the translation changed.
     qa_digest: Mapped[str | None] = mapped_column(String(64))
+    # Triage (translate.mode): the summary as the original reads, title and summary in
+    # the target language, when the article was picked for a full translation (by an
+    # editor or a rule), and which rule or person decided.
+    summary: Mapped[str | None] = mapped_column(Text)
+    brief_title: Mapped[str | None] = mapped_column(Text)
+    brief_summary: Mapped[str | None] = mapped_column(Text)
+    picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    triage_reason: Mapped[str | None] = mapped_column(String(512))
+
+
+class TriageRuleRow(Base):
+    """A triage rule made in the desk (desk.toml's own rules are read from the file)."""
+
+    __tablename__ = "triage_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pattern: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_chars: Mapped[int | None] = mapped_column(Integer)
+    max_chars: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PageRow(Base):

@@ -92,3 +92,6 @@ class EngineSpec:
     name: str
     create: Callable[[Settings], Engine]
     description: str = ""
+    #: Whether a call costs nothing (a local program or server): triage's ``auto`` mode
+    #: translates every article in full for such engines. Engines bill unless they say.
+    free: Callable[[Settings], bool] = field(default=lambda _settings: False)

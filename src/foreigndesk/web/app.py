@@ -36,8 +36,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
-from foreigndesk.models import ArticleStatus, Severity
+from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
+from foreigndesk.stages.triage import budgets
 from foreigndesk.store import Store
 from foreigndesk.store.accounts import Accounts, WebSession
 from foreigndesk.store.review import QA_FILTERS, InboxFilter, Review
@@ -346,9 +347,17 @@ def inbox(call: Call) -> Response:
     rows, total = app.review.inbox(chosen)
     counts = app.store.articles.status_counts()
     params = {k: v for k, v in query.items() if k != "page"}
+    triage = {}
+    if status in TRIAGE_STATUSES:
+        for row in rows:
+            article = app.store.articles.get(row.id)
+            length = sum(len(b.text) for b in article.blocks if b.kind in TRANSLATABLE_KINDS)
+            triage[row.id] = (article, length, app.desk.estimates(article))
     return app.render(
         call,
         "inbox.html",
+        triage=triage,
+        budgets=budgets(app.desk),
         rows=rows,
         total=total,
         page=page,
@@ -372,6 +381,34 @@ def bulk_reject(call: Call) -> Response:
         raise DeskError("no articles ticked — tick the ones to reject")
     done = call.desk_app.review.reject(ids)
     call.flash(f"rejected {done} of {len(ids)} articles")
+    return RedirectResponse(safe_next(call.field("back"), "/"), 303)
+
+
+#: Inbox views that show articles as triage does: brief beside original, with costs.
+TRIAGE_STATUSES = (ArticleStatus.TRIAGED.value, ArticleStatus.DISMISSED.value)
+
+
+def _ticked(call: Call, verb: str) -> list[int]:
+    ids = [_int(v, "article") for v in call.fields("ids")]
+    if not ids:
+        raise DeskError(f"no articles ticked — tick the ones to {verb}")
+    return ids
+
+
+def bulk_pick(call: Call) -> Response:
+    ids = _ticked(call, "translate in full")
+    done = call.desk_app.desk.pick(ids, by=call.session.user.name)
+    call.flash(
+        f"picked {len(done)} of {len(ids)} articles ({', '.join(map(str, done))}): translated"
+        " in full on the next run"
+    )
+    return RedirectResponse(safe_next(call.field("back"), "/"), 303)
+
+
+def bulk_dismiss(call: Call) -> Response:
+    ids = _ticked(call, "dismiss")
+    done = call.desk_app.desk.dismiss(ids, by=call.session.user.name)
+    call.flash(f"dismissed {len(done)} of {len(ids)} articles")
     return RedirectResponse(safe_next(call.field("back"), "/"), 303)
 
 
@@ -645,6 +682,8 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         *login_routes(desk_app),
         Route("/", page(inbox)),
         Route("/articles/reject", page(bulk_reject), methods=["POST"]),
+        Route("/articles/pick", page(bulk_pick), methods=["POST"]),
+        Route("/articles/dismiss", page(bulk_dismiss), methods=["POST"]),
         Route("/articles/{article_id:int}", page(editor)),
         Route(
             "/articles/{article_id:int}/blocks/{position:int}", page(save_block), methods=["POST"]

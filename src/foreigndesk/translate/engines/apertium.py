@@ -158,5 +158,6 @@ def foreigndesk_engines() -> list[EngineSpec]:
             name=ApertiumEngine.name,
             create=ApertiumEngine.from_settings,
             description="apertium, rule-based and offline (Debian's apertium-* pair packages)",
+            free=lambda _settings: True,
         )
     ]

@@ -272,5 +272,6 @@ def foreigndesk_engines() -> list[EngineSpec]:
             create=ArgosEngine.from_settings,
             description="Argos Translate, neural and offline (packages from local "
             ".argosmodel files; pip install 'foreigndesk[argos]')",
+            free=lambda _settings: True,
         )
     ]

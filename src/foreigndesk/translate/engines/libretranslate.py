@@ -5,6 +5,7 @@ Documentation followed: docs.libretranslate.com (API usage: /translate, /languag
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import ClassVar, Literal
 
@@ -104,5 +105,6 @@ def foreigndesk_engines() -> list[EngineSpec]:
             name=LibreTranslateEngine.name,
             create=LibreTranslateEngine.from_settings,
             description="a LibreTranslate server (HTML format, batches)",
+            free=lambda settings: not os.environ.get(settings.translate.libretranslate.key_env),
         )
     ]

@@ -192,5 +192,6 @@ def foreigndesk_engines() -> list[EngineSpec]:
             name=OpenAIEngine.name,
             create=OpenAIEngine.from_settings,
             description="an OpenAI-compatible chat endpoint (llama.cpp, Ollama, vLLM, OpenAI)",
+            free=lambda settings: settings.translate.openai.free,
         )
     ]
