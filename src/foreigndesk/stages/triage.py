@@ -60,9 +60,9 @@ def triage_applies(ctx: StageContext, article: Article) -> bool:
     return not engine_is_free(ctx, ctx.store.sources.engine(article.source_id))
 
 
-def triage_rules(ctx: StageContext) -> list[TriageRule]:
-    """desk.toml's rules, then those made in the desk. A desk.toml rule for a source the
-    desk does not follow is left out, with a line that says so."""
+def file_rules(ctx: StageContext) -> list[TriageRule]:
+    """desk.toml's rules. One for a source the desk does not follow is left out, with a
+    line that says so."""
     by_url = {source.url: source.id for source in ctx.store.sources.all()}
     rules: list[TriageRule] = []
     for number, settings in enumerate(ctx.settings.translate.rules, 1):
@@ -79,8 +79,19 @@ def triage_rules(ctx: StageContext) -> list[TriageRule]:
                 ctx.reporter.warning(message)
                 continue
         rules.append(settings.rule(source_id, label))
-    rules.extend(rule for _, rule in ctx.store.triage.all())
     return rules
+
+
+def triage_rules(ctx: StageContext) -> list[TriageRule]:
+    """desk.toml's rules, then those made in the desk."""
+    return file_rules(ctx) + [rule for _, rule in ctx.store.triage.all()]
+
+
+def rule_rows(ctx: StageContext) -> list[tuple[int | None, TriageRule]]:
+    """Every rule as the desk shows it: desk.toml's (no id: edited in the file) and
+    those made in the desk (with the id that removes them)."""
+    listed: list[tuple[int | None, TriageRule]] = [(None, rule) for rule in file_rules(ctx)]
+    return listed + list(ctx.store.triage.all())
 
 
 async def brief_article(

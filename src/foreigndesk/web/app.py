@@ -38,10 +38,11 @@ from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
-from foreigndesk.stages.triage import budgets
+from foreigndesk.stages.triage import budgets, rule_rows
 from foreigndesk.store import Store
 from foreigndesk.store.accounts import Accounts, WebSession
 from foreigndesk.store.review import QA_FILTERS, InboxFilter, Review
+from foreigndesk.triage import RuleAction, TriageRule
 from foreigndesk.web import charts, editing
 from foreigndesk.web.security import (
     LOGIN_COOKIE,
@@ -564,13 +565,68 @@ def sources(call: Call) -> Response:
     app = call.desk_app
     from foreigndesk.plugins import engine_specs
 
+    health = app.store.sources.health()
     return app.render(
         call,
         "sources.html",
-        health=app.store.sources.health(),
+        health=health,
         engines=sorted(engine_specs()),
         editing_id=call.query.get("edit"),
+        rules=rule_rows(app.desk),
+        source_names={h.source.id: h.source.title or h.source.url for h in health},
+        mode=_mode_note(app.settings),
     )
+
+
+def _mode_note(settings: Settings) -> str:
+    mode = settings.translate.mode
+    return {
+        "auto": "translate.mode is auto: when the engine bills",
+        "triage": "translate.mode is triage",
+        "full": "translate.mode is full: never, until it is set to triage or auto",
+    }[mode]
+
+
+def _listed(call: Call, name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in call.field(name).split(",") if part.strip())
+
+
+def _count(call: Call, name: str) -> int | None:
+    value = call.field(name).strip()
+    return _int(value, name.replace("_", " ")) if value else None
+
+
+def rule_add(call: Call) -> Response:
+    source = call.field("source").strip()
+    action = call.field("action")
+    if action not in {a.value for a in RuleAction}:
+        raise DeskError(f"action {action!r}: choose pick, include or exclude")
+    try:
+        rule = TriageRule(
+            action=RuleAction(action),
+            words=_listed(call, "words"),
+            pattern=call.field("pattern").strip() or None,
+            authors=_listed(call, "authors"),
+            tags=_listed(call, "tags"),
+            min_chars=_count(call, "min_chars"),
+            max_chars=_count(call, "max_chars"),
+            source_id=_int(source, "source") if source else None,
+            label="the new rule",
+        )
+    except ValueError as exc:
+        raise DeskError(str(exc)) from None
+    if rule.source_id is not None:
+        call.desk_app.store.sources.get(rule.source_id)
+    rule_id = call.desk_app.store.triage.add(rule)
+    call.flash(f"rule {rule_id} added: {rule.action} — {'; '.join(rule.criteria())}")
+    return RedirectResponse("/sources#rules", 303)
+
+
+def rule_remove(call: Call) -> Response:
+    rule_id = _int(call.path["rule_id"], "rule")
+    call.desk_app.store.triage.remove(rule_id)
+    call.flash(f"rule {rule_id} removed")
+    return RedirectResponse("/sources#rules", 303)
 
 
 def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
@@ -705,6 +761,8 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         Route("/sources/add", page(source_add), methods=["POST"]),
         Route("/sources/{source_id:int}", page(source_edit), methods=["POST"]),
         Route("/sources/{source_id:int}/pause", page(source_pause), methods=["POST"]),
+        Route("/rules/add", page(rule_add), methods=["POST"]),
+        Route("/rules/{rule_id:int}/remove", page(rule_remove), methods=["POST"]),
         Route("/stats", page(stats)),
         Mount("/static", static, name="static"),
     ]
