@@ -34,6 +34,7 @@ def concrete(path: str, world: DeskWorld) -> str:
         path.replace("{article_id:int}", str(world.articles["bread-oven"]))
         .replace("{position:int}", "0")
         .replace("{source_id:int}", str(source_id))
+        .replace("{rule_id:int}", "1")
         .replace("{path:path}", "style.css")
     )
 

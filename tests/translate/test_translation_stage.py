@@ -113,7 +113,7 @@ def test_a_failing_block_is_reported_the_rest_kept_and_only_it_retried(
         config = write_config(
             tmp_path,
             fetch={"retry_base_seconds": 0.0},
-            translate={"engine": "openai"},
+            translate={"engine": "openai", "mode": "full"},
         )
         text = config.read_text().replace(
             'api_url = "http://127.0.0.1:8080/v1"', f'api_url = "{fake.url}/v1"'
