@@ -451,6 +451,16 @@ class WebSettings(_Section):
     login_window_seconds: int = Field(
         900, ge=1, description="The window, in seconds, in which failed sign-ins are counted."
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Host names the desk answers to; add the name it is reached by behind a "
+        "proxy or on the network, e.g. ['desk.example.org']. ['*'] turns the check off.",
+    )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body the desk reads, in bytes; larger ones get 413.",
+    )
     forwarded_allow_ips: list[str] = Field(
         default_factory=list,
         description="Reverse proxies trusted for X-Forwarded-For/-Proto (so cookies are "

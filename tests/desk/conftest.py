@@ -63,7 +63,8 @@ def world(
     desk_sections: dict[str, dict[str, object]],
 ) -> Iterator[DeskWorld]:
     folder = tmp_path_factory.mktemp("desk")
-    sections: dict[str, dict[str, object]] = {"web": {"login_attempts": 3}, **desk_sections}
+    web = {"login_attempts": 3, "allowed_hosts": ["127.0.0.1", "localhost", "desk.example"]}
+    sections: dict[str, dict[str, object]] = {"web": web, **desk_sections}
     config = write_config(folder, **sections)
     settings = load_settings(config)
     store = Store.open(settings.database_url)

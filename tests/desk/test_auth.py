@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from starlette.routing import Route
 
 from foreigndesk.models import ArticleStatus
 from foreigndesk.store.accounts import Accounts
-from foreigndesk.store.tables import SessionRow
+from foreigndesk.store.tables import LoginFailureRow, SessionRow
 from foreigndesk.web.security import SESSION_COOKIE, safe_next
 from tests.desk.conftest import (
     EDITOR,
@@ -274,3 +278,134 @@ def test_no_password_or_token_reaches_the_logs(
     for secret in (PASSWORD, "not it at all", token, csrf):
         assert secret not in logged
     assert not re.search(r"argon2", logged)
+
+
+def test_the_throttle_holds_under_a_hundred_sign_ins_at_once(world: DeskWorld, served: str) -> None:
+    """The desk's real server, a hundred sign-ins sent at the same moment, the right
+    password among them: no more passwords are checked than the limit allows."""
+    Accounts(world.store).add_user("stormed", RIGHT)
+    count, right = 100, 35
+    start = threading.Barrier(count)
+
+    def attempt(number: int) -> int:
+        with httpx.Client(base_url=served) as browser:
+            token = csrf_of(browser.get("/login").text)
+            password = RIGHT if number == right else f"wrong {number}"
+            start.wait()
+            answer = browser.post(
+                "/login",
+                data={"csrf": token, "name": "stormed", "password": password},
+                follow_redirects=False,
+            )
+            return answer.status_code
+
+    try:
+        with ThreadPoolExecutor(count) as pool:
+            statuses = list(pool.map(attempt, range(count)))
+    finally:
+        with world.store.transaction() as session:
+            session.execute(delete(LoginFailureRow))
+    checked = [s for s in statuses if s in (303, 400)]
+    assert len(checked) <= world.desk.settings.web.login_attempts == 3
+    assert statuses.count(429) >= count - 3
+    assert set(statuses) <= {303, 400, 429}
+
+
+# -- requests the desk refuses before a route reads them ---------------------------------
+
+SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options")
+
+
+def test_the_desk_answers_only_to_its_own_host_names(world: DeskWorld) -> None:
+    with make_client(world, base_url="http://rebound.example") as stranger:
+        answer = stranger.get("/login")
+    assert answer.status_code == 400
+    assert answer.text == (
+        "this desk does not answer to the host 'rebound.example' — add it to web.allowed_hosts"
+    )
+    assert all(name in answer.headers for name in SECURITY_HEADERS)
+    with make_client(world, base_url="http://localhost:8400") as own:
+        assert own.get("/login").status_code == 200
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    article = world.articles["harbour-tides"]
+    limit = world.desk.settings.web.max_body_bytes
+    # 300 fields of 1 MiB, no token: refused by its size, before a field is parsed.
+    flood = signed_in.post(
+        f"/articles/{article}/approve",
+        content=b"&".join(b"f%d=" % n + b"x" * (1 << 20) for n in range(300)),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert flood.status_code == 413
+    assert flood.text == f"refused: the request is larger than {limit} bytes"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(3):
+            yield b"x" * limit
+
+    streamed = signed_in.post(
+        f"/articles/{article}/approve",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert streamed.status_code == 413
+    assert world.store.articles.get(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+
+
+def test_a_stale_token_in_the_header_is_refused_before_the_body_is_read(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    article = world.articles["harbour-tides"]
+    answer = signed_in.post(
+        f"/articles/{article}/approve",
+        data={"csrf": csrf_of(signed_in.get("/").text)},
+        headers={"x-csrf-token": "stale"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 403
+    assert world.store.articles.get(article, with_blocks=False).status == ArticleStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?page=99999999999999999999",
+        "/?page=9223372036854775807",
+        "/articles/99999999999999999999",
+        "/articles/99999999999999999999/preview",
+        "/articles/9223372036854775807",
+    ],
+)
+def test_ids_beyond_any_the_store_holds_are_not_found(signed_in: TestClient, path: str) -> None:
+    answer = signed_in.get(path, headers={"accept": "text/html"})
+    assert answer.status_code == 404
+    assert all(name in answer.headers for name in SECURITY_HEADERS)
+
+
+def test_a_huge_id_in_a_form_is_one_line(world: DeskWorld, signed_in: TestClient) -> None:
+    token = csrf_of(signed_in.get("/").text)
+    landed = signed_in.post(
+        "/articles/reject", data={"csrf": token, "ids": ["99999999999999999999"], "back": "/"}
+    )
+    assert landed.status_code == 200
+    assert "article &#39;99999999999999999999&#39; is not a number the desk knows" in landed.text
+
+
+def test_pages_the_desk_has_not_carry_the_security_headers(signed_in: TestClient) -> None:
+    answer = signed_in.get("/no/such/page")
+    assert answer.status_code == 404
+    assert all(name in answer.headers for name in SECURITY_HEADERS)
+
+
+def test_the_preview_sends_no_referrer_to_the_source_site(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    answer = signed_in.get(f"/articles/{world.articles['bread-oven']}/preview")
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    metas = re.findall(r"<meta[^>]*referrer[^>]*>", answer.text)
+    assert metas == ['<meta name="referrer" content="no-referrer">']

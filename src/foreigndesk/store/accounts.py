@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,6 +46,10 @@ class WebSession:
     user: User
     csrf_token: str
     expires_at: datetime
+
+
+class _Refused(Exception):
+    """Raised inside a transaction to roll back an attempt over the limit."""
 
 
 def _digest(token: str) -> str:
@@ -134,26 +140,49 @@ class Accounts:
 
     # -- throttling ----------------------------------------------------------------------
 
-    def failures(self, keys: list[str], window: timedelta) -> int:
-        """The most failed sign-ins any of ``keys`` had within ``window``."""
-        since = utcnow() - window
-        with self.store.transaction() as session:
-            counts = session.execute(
-                select(LoginFailureRow.key, func.count())
-                .where(LoginFailureRow.key.in_(keys), LoginFailureRow.at >= since)
-                .group_by(LoginFailureRow.key)
-            )
-            return max((int(count) for _, count in counts), default=0)
+    def reserve_attempt(self, keys: list[str], window: timedelta, limit: int) -> list[int] | None:
+        """Count a sign-in attempt as failed before its password is checked, in the same
+        transaction that counts the earlier ones; None when ``limit`` were reached within
+        ``window`` for any of ``keys``. However many attempts arrive at once, at most
+        ``limit`` get their password checked. The ids are the attempt's rows, for
+        ``settle``.
 
-    def record_failure(self, keys: list[str], window: timedelta) -> None:
+        The first statement writes: on SQLite the transaction holds the write lock from
+        there on, so attempts are counted one after another; on PostgreSQL an advisory
+        lock per key does the same.
+        """
         now = utcnow()
-        with self.store.transaction() as session:
-            session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < now - window))
-            session.add_all(LoginFailureRow(key=key, at=now) for key in keys)
+        try:
+            with self.store.transaction() as session:
+                if self.store.engine.dialect.name == "postgresql":
+                    for key in sorted(keys):
+                        session.execute(
+                            select(func.pg_advisory_xact_lock(zlib.crc32(key.encode())))
+                        )
+                rows = [LoginFailureRow(key=key, at=now) for key in keys]
+                session.add_all(rows)
+                session.flush()
+                counts = session.execute(
+                    select(LoginFailureRow.key, func.count())
+                    .where(LoginFailureRow.key.in_(keys), LoginFailureRow.at >= now - window)
+                    .group_by(LoginFailureRow.key)
+                )
+                if max((int(count) for _, count in counts), default=0) > limit:
+                    raise _Refused
+                session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < now - window))
+                return [row.id for row in rows]
+        except _Refused:
+            return None
 
-    def clear_failures(self, keys: list[str]) -> None:
+    def settle(self, attempt: list[int], *, succeeded: bool, clear: Sequence[str] = ()) -> None:
+        """An attempt's password was checked: a failure stays counted; a success takes
+        back its own rows and clears the failures of ``clear`` (the user name)."""
+        if not succeeded:
+            return
         with self.store.transaction() as session:
-            session.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_(keys)))
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.id.in_(attempt)))
+            if clear:
+                session.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_(list(clear))))
 
     # -- sessions ------------------------------------------------------------------------
 

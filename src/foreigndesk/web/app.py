@@ -8,6 +8,7 @@ runs in a thread, off the event loop. Nothing here logs a password, a token or a
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -32,21 +33,21 @@ from starlette.responses import (
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from foreigndesk.config import Settings
+from foreigndesk.config import Settings, WebSettings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
 from foreigndesk.stages.triage import budgets, rule_rows
 from foreigndesk.store import Store
-from foreigndesk.store.accounts import Accounts, WebSession
+from foreigndesk.store.accounts import Accounts, User, WebSession
 from foreigndesk.store.review import QA_FILTERS, InboxFilter, Review
 from foreigndesk.triage import RuleAction, TriageRule
 from foreigndesk.web import charts, editing
+from foreigndesk.web.middleware import AllowedHosts, BodyLimit, SecurityHeaders
 from foreigndesk.web.security import (
     LOGIN_COOKIE,
-    PAGE_POLICY,
     PREVIEW_POLICY,
     SESSION_COOKIE,
     is_https,
@@ -87,34 +88,12 @@ class Call:
 
 Handler = Callable[[Call], Response]
 
-
-class SecurityHeaders:
-    """Headers every answer carries: no framing by others, no sniffing, no caching."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                defaults = [
-                    (b"content-security-policy", PAGE_POLICY.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"SAMEORIGIN"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"cache-control", b"no-store"),
-                ]
-                headers += [(k, v) for k, v in defaults if k not in names]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+#: Password checks at once: argon2 takes 64 MiB and tens of milliseconds for each.
+PASSWORD_CHECKS = 2
+#: The most fields a desk form has: a page of ticked articles, an article's lead blocks.
+MAX_FIELDS = 500
+#: The longest user name (as `user add` allows): the rest of a longer one is not kept.
+MAX_NAME = 128
 
 
 @dataclass
@@ -129,6 +108,10 @@ class DeskApp:
     env: Environment = field(init=False)
     #: One publish at a time: two editors pressing "publish now" build the site in turn.
     publish_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Password checks in progress at once; more sign-ins wait their turn.
+    verifications: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(PASSWORD_CHECKS)
+    )
     _flashes: dict[str, list[str]] = field(default_factory=dict)
     _flash_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -142,6 +125,10 @@ class DeskApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+    def check_password(self, name: str, password: str) -> User | None:
+        with self.verifications:
+            return self.accounts.authenticate(name, password)
 
     # -- flashes: one-off messages shown on the next page ---------------------------------
 
@@ -189,9 +176,17 @@ class DeskApp:
             if request.method == "POST":
                 if not same_origin(request):
                     return PlainTextResponse("refused: the request comes from another site", 403)
-                form = await request.form(max_files=0, max_fields=2000)
+                # What can be checked before the body is read is checked first: the
+                # origin above, a token sent as a header here; the body itself is bounded
+                # (web.max_body_bytes) and so is its number of fields.
+                header = request.headers.get("x-csrf-token")
+                if header is not None and not tokens_match(header, session.csrf_token):
+                    return PlainTextResponse(
+                        "refused: the request's security token is stale — reload the page", 403
+                    )
+                form = await request.form(max_files=0, max_fields=MAX_FIELDS)
                 sent = form.get("csrf")
-                sent_token = sent if isinstance(sent, str) else request.headers.get("x-csrf-token")
+                sent_token = sent if isinstance(sent, str) else header
                 if not tokens_match(sent_token, session.csrf_token):
                     return PlainTextResponse(
                         "refused: the form's security token is missing or stale — reload the"
@@ -225,13 +220,19 @@ def _page_of(action: str) -> str:
     return f"/{found.group(1)}" if found else "/"
 
 
+#: The largest id the store can hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
 def _int(value: object, name: str) -> int:
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value))
-    except ValueError:
-        raise DeskError(f"{name} {value!r} is not a number") from None
+    """A number from a path, a query or a form: an id, a position, a page. One that is not
+    a number, or beyond any id the store can hold, is a DeskError (404 on a page, a line
+    on a form), never a 500 from the database."""
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 19 or int(text) > MAX_ID:
+        shown = text if len(text) <= 24 else text[:21] + "…"
+        raise DeskError(f"{name} {shown!r} is not a number the desk knows")
+    return int(text)
 
 
 # -- sign in and out ---------------------------------------------------------------------
@@ -283,11 +284,14 @@ def login_routes(app: DeskApp) -> list[Route]:
             return PlainTextResponse(
                 "refused: the sign-in form's security token is missing — reload the page", 403
             )
-        name = str(data.get("name") or "").strip()
+        # A name longer than any user's is no one's; only so much of it is kept.
+        name = str(data.get("name") or "").strip()[:MAX_NAME]
         password = str(data.get("password") or "")
         keys = [f"user:{name.lower()}", f"ip:{_client(request)}"]
-        failures = await run_in_threadpool(app.accounts.failures, keys, window)
-        if failures >= settings.login_attempts:
+        attempt = await run_in_threadpool(
+            app.accounts.reserve_attempt, keys, window, settings.login_attempts
+        )
+        if attempt is None:
             logger.warning("sign-in refused: too many failures for %r from %s", name, keys[1][3:])
             return form(
                 request,
@@ -295,12 +299,16 @@ def login_routes(app: DeskApp) -> list[Route]:
                 429,
                 name,
             )
-        user = await run_in_threadpool(app.accounts.authenticate, name, password)
+        # Each check takes argon2's 64 MiB and tens of milliseconds: a few at a time.
+        user = await run_in_threadpool(app.check_password, name, password)
+        await run_in_threadpool(
+            functools.partial(
+                app.accounts.settle, attempt, succeeded=user is not None, clear=keys[:1]
+            )
+        )
         if user is None:
-            await run_in_threadpool(app.accounts.record_failure, keys, window)
             logger.info("failed sign-in for %r from %s", name, keys[1][3:])
             return form(request, "Wrong name or password.", 400, name)
-        await run_in_threadpool(app.accounts.clear_failures, keys[:1])
         lifetime = timedelta(hours=settings.session_hours)
         token, _ = await run_in_threadpool(app.accounts.start_session, user, lifetime)
         logger.info("%s signed in", user.name)
@@ -336,6 +344,8 @@ def inbox(call: Call) -> Response:
     source = query.get("source") or None
     qa = query.get("qa") if query.get("qa") in QA_FILTERS else None
     page = max(_int(query.get("page") or "1", "page"), 1)
+    if (page - 1) * PAGE_SIZE > MAX_ID:
+        raise DeskError(f"page {page} is beyond the last one")
     chosen = InboxFilter(
         status=None if status == "all" else status,
         source_id=_int(source, "source") if source else None,
@@ -549,7 +559,10 @@ def preview(call: Call) -> Response:
     app = call.desk_app
     article_id = _int(call.path["article_id"], "article")
     html = editing.preview_html(app.desk, article_id, f"/articles/{article_id}/preview/")
-    return HTMLResponse(html, headers={"content-security-policy": PREVIEW_POLICY})
+    return HTMLResponse(
+        html,
+        headers={"content-security-policy": PREVIEW_POLICY, "referrer-policy": "no-referrer"},
+    )
 
 
 def preview_file(call: Call) -> Response:
@@ -766,10 +779,23 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         Route("/stats", page(stats)),
         Mount("/static", static, name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = _Desk(routes=routes)
     app.state.desk = desk_app
-    app.add_middleware(SecurityHeaders)
+    app.state.guards = settings.web
     return app
+
+
+class _Desk(Starlette):
+    """Starlette with the desk's guards outside everything, its error pages included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        web: WebSettings = self.state.guards
+        inner = super().build_middleware_stack()
+        # The address it listens on is one of its names, unless that is every address.
+        every = ("0.0.0.0", "::")  # noqa: S104 - compared with, not bound to
+        names = [*web.allowed_hosts, *([web.host] if web.host not in every else [])]
+        guarded = AllowedHosts(BodyLimit(inner, web.max_body_bytes), names)
+        return SecurityHeaders(guarded)
 
 
 __all__ = ["DeskApp", "create_app"]

@@ -4,6 +4,7 @@ action of the editor page, synchronous, run off the event loop by the web app.""
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from html import escape, unescape
 from importlib.resources import files
@@ -276,10 +277,24 @@ def compose_preview(desk: Desk, article_id: int) -> Post:
     return desk.compose(article)
 
 
+_REFERRER_META = re.compile(r"<meta\s[^>]*name=[\"']?referrer[^>]*>", re.I)
+
+
 def preview_html(desk: Desk, article_id: int, root: str) -> str:
-    """The article's post page exactly as the static site will show it, rendered by the
-    site's own templates; ``root`` is where its links to the site's files start."""
-    return render_post_html(compose_preview(desk, article_id), desk.settings, root=root)
+    """The article's post page as the static site will show it, rendered by the site's
+    own templates; ``root`` is where its links to the site's files start.
+
+    One difference: the page asks for no Referer. Its pictures load from the source's
+    site, and the theme's own referrer policy (which suits the published blog) would tell
+    that site the desk's private address."""
+    html = render_post_html(compose_preview(desk, article_id), desk.settings, root=root)
+    html = _REFERRER_META.sub("", html)
+    return re.sub(
+        r"<head[^>]*>",
+        lambda m: m.group() + '<meta name="referrer" content="no-referrer">',
+        html,
+        count=1,
+    )
 
 
 def preview_style(desk: Desk) -> bytes:
