@@ -13,7 +13,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from foreigndesk.errors import ConfigurationError
 from foreigndesk.triage.rules import RuleAction, TriageRule
@@ -301,8 +308,20 @@ class PostSettings(_Section):
 
     title_template: str = Field(
         "{author}⚡️{title}",
-        description="Post title; {author} is the first author, {title} the translated title.",
+        description="Post title; {author} is the first author, {title} the translated title, "
+        "{original_title} the original's.",
     )
+
+    @field_validator("title_template")
+    @classmethod
+    def _usable_template(cls, value: str) -> str:
+        # Imported here: the publish package imports these settings.
+        from foreigndesk.publish.titles import title_template_problem
+
+        problem = title_template_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
     byline_template: str = Field(
         "",
         description="Byline with {author} and {date}; empty picks the target language's "

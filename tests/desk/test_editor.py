@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -151,8 +151,44 @@ def test_lead_title_tags_and_title_template_reach_the_preview(
     assert lead_text and lead_text in post_now.lead_html
     preview = signed_in.get(f"{page}/preview").text
     assert "El horno de pan del barrio — Ingrid Solberg" in preview
-    bad = post(signed_in, f"{page}/meta", page, title="", tags="", title_template="{author}")
-    assert flashes(bad) == ["error: the title template needs {title} — e.g. {author}⚡️{title}"]
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{author}", "the title template needs {title} — e.g. {author}⚡️{title}"),
+        ("{title}{nope}", "the title template has an unknown field {nope}"),
+        ("{title:>30000000}", "the title template's {title} takes no format or conversion"),
+    ],
+)
+def test_a_bad_title_template_is_refused_beside_its_field_and_nothing_is_saved(
+    world: DeskWorld, signed_in: TestClient, template: str, problem: str
+) -> None:
+    article_id = world.articles["harbour-tides"]
+    page = f"/articles/{article_id}"
+    before = world.store.articles.get(article_id, with_blocks=False)
+    answer = signed_in.post(
+        f"{page}/meta",
+        data={
+            "csrf": csrf_of(signed_in.get(page).text),
+            "title": "Un título nuevo",
+            "tags": "mareas",
+            "title_template": template,
+        },
+    )
+    assert answer.status_code == 400
+    beside = re.search(
+        r'<span class="field-error" id="title-template-error">(.*?)</span>', answer.text
+    )
+    assert beside and unescape(beside.group(1)).startswith(problem)
+    assert f'value="{escape(template)}"' in answer.text  # the form comes back as typed
+    after = world.store.articles.get(article_id, with_blocks=False)
+    assert (after.title_template, after.tags, after.status) == (
+        before.title_template,
+        before.tags,
+        before.status,
+    )
+    assert signed_in.get(f"{page}/preview").status_code == 200
 
 
 def test_findings_are_shown_beside_their_block(world: DeskWorld, signed_in: TestClient) -> None:

@@ -19,6 +19,7 @@ from foreigndesk.models import Article, ArticleStatus, Post
 from foreigndesk.plugins import publish_targets
 from foreigndesk.publish.compose import compose_post, slug_for
 from foreigndesk.publish.digest import post_digest
+from foreigndesk.publish.titles import title_template_problem
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.qa import qa_hold
 from foreigndesk.stages.report import RunReport
@@ -57,6 +58,9 @@ def compose(ctx: StageContext, article: Article) -> Post:
     template and tags, its translation as the memory holds it."""
     settings = ctx.settings
     if article.title_template:
+        problem = title_template_problem(article.title_template)
+        if problem is not None:  # kept before templates were checked on save
+            raise DeskError(f"article {article.id}: {problem} — fix it in the desk's editor")
         settings = settings.model_copy(
             update={
                 "post": settings.post.model_copy(update={"title_template": article.title_template})

@@ -39,6 +39,7 @@ from foreigndesk.config import Settings, WebSettings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
+from foreigndesk.publish.titles import title_template_problem
 from foreigndesk.stages.triage import budgets, rule_rows
 from foreigndesk.store import Store
 from foreigndesk.store.accounts import Accounts, User, WebSession
@@ -430,7 +431,11 @@ def _editor_url(article_id: int, anchor: str = "") -> str:
     return f"/articles/{article_id}" + (f"#{anchor}" if anchor else "")
 
 
-def editor(call: Call) -> Response:
+def editor(
+    call: Call, *, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    """The editor page; with ``errors``, a form refused, shown again as it was sent with
+    each field's problem beside it."""
     app = call.desk_app
     article_id = _int(call.path["article_id"], "article")
     view = editing.editor_view(app.desk, article_id)
@@ -438,6 +443,9 @@ def editor(call: Call) -> Response:
     return app.render(
         call,
         "editor.html",
+        status,
+        errors=errors or {},
+        sent=call.form if errors else None,
         view=view,
         previous_id=before,
         next_id=after,
@@ -494,15 +502,17 @@ def lead(call: Call) -> Response:
 def meta(call: Call) -> Response:
     app = call.desk_app
     article_id = _int(call.path["article_id"], "article")
+    template = call.field("title_template").strip()
+    problem = title_template_problem(template) if template else None
+    if problem is not None:
+        # Nothing is saved; the editor gets the form back as typed, the line beside it.
+        return editor(call, status=400, errors={"title_template": problem})
     title = call.field("title")
     if title.strip():
         current = editing.editor_view(app.desk, article_id).translation
         if current is None or " ".join(title.split()) != current.title:
             editing.save_title(app.desk, article_id, title)
     app.review.set_tags(article_id, call.field("tags").split(","))
-    template = call.field("title_template").strip()
-    if template and "{title}" not in template:
-        raise DeskError("the title template needs {title} — e.g. {author}⚡️{title}")
     app.review.set_title_template(article_id, template or None)
     call.flash("title, tags and title template saved")
     return RedirectResponse(_editor_url(article_id), 303)
