@@ -74,12 +74,38 @@ def test_an_inline_edit_becomes_a_human_memory_entry_and_reaches_the_preview(
     article = world.store.articles.get(article_id)
     humans = [e for e in world.store.memory.entries() if e.origin == HUMAN]
     [entry] = [e for e in humans if e.source_text == article.blocks[position].html]
-    assert entry.target_text == "La idea vino de una <em>panadera</em>."
+    # Emphasis is markup; the rest of what was typed is text, kept, and inert.
+    kept = "La idea vino de una <em>panadera</em>.&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert entry.target_text == kept
     assert world.desk.translation(article).human_edited
     preview = signed_in.get(f"{page}/preview")
-    assert "La idea vino de una <em>panadera</em>." in preview.text
-    assert "alert" not in preview.text
+    assert kept in preview.text
+    assert "<script" not in preview.text
     assert "script-src 'none'" in preview.headers["content-security-policy"]
+    box = re.search(rf'aria-label="translation of block {position}">(.*?)</textarea>', landed, re.S)
+    assert box and unescape(box.group(1)) == (
+        "La idea vino de una <em>panadera</em>.<script>alert(1)</script>"
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["si a<b y c>d", "Usa la etiqueta <br> para saltos", "Pan &amp; sal, y pan & sal"]
+)
+def test_the_edit_box_gives_back_exactly_what_was_typed(
+    world: DeskWorld, signed_in: TestClient, typed: str
+) -> None:
+    article_id = world.articles["harbour-tides"]
+    position = paragraph(world, "harbour-tides", 1)
+    page = f"/articles/{article_id}"
+    landed = post(signed_in, f"{page}/blocks/{position}", page, text=typed)
+    box = re.search(rf'aria-label="translation of block {position}">(.*?)</textarea>', landed, re.S)
+    assert box and unescape(box.group(1)) == typed
+    assert (
+        world.desk.compose(world.store.articles.get(article_id)).body_html.count(
+            escape(typed, quote=False)
+        )
+        == 1
+    )
 
 
 def test_an_empty_edit_is_one_clear_error(world: DeskWorld, signed_in: TestClient) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
-from html import escape, unescape
+from html import escape
 from importlib.resources import files
 
 from foreigndesk.errors import DeskError
@@ -28,6 +28,7 @@ from foreigndesk.publish.site import render_post_html
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Translator, source_hash
 from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
+from foreigndesk.web.editable import from_editable, to_editable
 
 
 def segment_of(block: Block) -> str | None:
@@ -102,7 +103,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
         else:
             original = clean_inline(block.html)
             translated = clean_inline(item.html) if item and item.html is not None else None
-            editable = item.html if item and segment else None
+            editable = to_editable(item.html or "") if item and segment else None
         views.append(
             BlockView(
                 position=position,
@@ -113,7 +114,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
                 human=any(e.origin == HUMAN for e in known),
                 findings=tuple(f for f in findings if f.position == position),
                 alternatives=tuple(
-                    (e.engine, e.target_text)
+                    (e.engine, to_editable(e.target_text))
                     for e in sorted(known, key=lambda e: e.engine)
                     if e.origin != HUMAN
                 ),
@@ -166,7 +167,8 @@ def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
     text = text.strip()
     if not text:
         raise DeskError(f"block {position}: the translation is empty — write one, or leave it")
-    value = escape(unescape(text), quote=False) if block.kind == BlockKind.IMAGE else text
+    # Exactly what was typed: a caption is text; a block's allowed tags are markup.
+    value = escape(text, quote=False) if block.kind == BlockKind.IMAGE else from_editable(text)
     value = clean_inline(value)
     source, target = _pair(desk, article)
     desk.store.memory.save([human_entry(segment, value, source, target)], replace=True)
