@@ -41,10 +41,23 @@ def desk_sections(libretranslate: LibreTranslateFake) -> dict[str, dict[str, obj
     }
 
 
+def hidden_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden inputs of the form on ``html`` that posts to ``action``: its token and,
+    where it has one, the version of what it edits."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
+    if form is None:
+        return {"csrf": csrf_of(html)}
+    return {
+        unescape(name): unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1)
+        )
+    }
+
+
 def post(client: TestClient, path: str, page: str, **data: object) -> str:
     """Submit a form on ``page`` the way the browser would; returns the page it lands on."""
-    token = csrf_of(client.get(page).text)
-    answer = client.post(path, data={"csrf": token, **data})
+    answer = client.post(path, data={**hidden_fields(client.get(page).text, path), **data})
     assert answer.status_code == 200, answer.text
     return str(answer.text)
 

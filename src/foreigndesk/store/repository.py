@@ -23,6 +23,7 @@ from foreigndesk.errors import DeskError
 from foreigndesk.store.articles import Articles
 from foreigndesk.store.claims import Claims
 from foreigndesk.store.database import create_db_engine, migrate
+from foreigndesk.store.edits import Edits
 from foreigndesk.store.memory import Memory
 from foreigndesk.store.pages import Pages
 from foreigndesk.store.posts import Posts
@@ -45,6 +46,7 @@ class Store:
         self.memory = Memory(self)
         self.posts = Posts(self)
         self.triage = TriageRules(self)
+        self.edits = Edits(self)
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -114,6 +114,29 @@ class ArticleRow(Base):
     brief_summary: Mapped[str | None] = mapped_column(Text)
     picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     triage_reason: Mapped[str | None] = mapped_column(String(512))
+    # Raised by every save of the article's title, tags, title template or lead: a form
+    # carries the version it was made from, and a save from an older one is refused.
+    edit_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class BlockEditRow(Base):
+    """One save of a block's translation by an editor, kept or refused: the history the
+    editor shows, and where a refused text stays so nothing typed is lost."""
+
+    __tablename__ = "block_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    editor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    # "saved", or "conflict" when another save had come first.
+    outcome: Mapped[str] = mapped_column(String(16))
+    # The text this save replaced (saved), or the one it did not replace (conflict).
+    other: Mapped[str | None] = mapped_column(Text)
 
 
 class TriageRuleRow(Base):

@@ -114,6 +114,7 @@ class DeskApp:
         default_factory=lambda: threading.BoundedSemaphore(PASSWORD_CHECKS)
     )
     _flashes: dict[str, list[str]] = field(default_factory=dict)
+    _block_flashes: dict[str, dict[int, str]] = field(default_factory=dict)
     _flash_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -140,6 +141,15 @@ class DeskApp:
     def take_flashes(self, token: str) -> list[str]:
         with self._flash_lock:
             return self._flashes.pop(token, [])
+
+    def block_flash(self, token: str, position: int, message: str) -> None:
+        """A message shown inside one block of the editor, where the editor is looking."""
+        with self._flash_lock:
+            self._block_flashes.setdefault(token, {})[position] = message
+
+    def take_block_flashes(self, token: str) -> dict[int, str]:
+        with self._flash_lock:
+            return self._block_flashes.pop(token, {})
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -432,10 +442,15 @@ def _editor_url(article_id: int, anchor: str = "") -> str:
 
 
 def editor(
-    call: Call, *, status: int = 200, errors: dict[str, str] | None = None
+    call: Call,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    conflicts: dict[int, str] | None = None,
 ) -> Response:
-    """The editor page; with ``errors``, a form refused, shown again as it was sent with
-    each field's problem beside it."""
+    """The editor page. With ``errors``, a form refused, shown again as it was sent with
+    each field's problem beside it; with ``conflicts``, a block's save refused because
+    another editor's came first, the text typed shown beside the one that stands."""
     app = call.desk_app
     article_id = _int(call.path["article_id"], "article")
     view = editing.editor_view(app.desk, article_id)
@@ -446,6 +461,8 @@ def editor(
         status,
         errors=errors or {},
         sent=call.form if errors else None,
+        conflicts=conflicts or {},
+        notes=app.take_block_flashes(call.token),
         view=view,
         previous_id=before,
         next_id=after,
@@ -461,11 +478,29 @@ def editor(
     )
 
 
+def _version_of(call: Call) -> str:
+    version = call.field("version")
+    if not version:
+        raise DeskError("the form has no version — reload the page, then save again")
+    return version
+
+
 def save_block(call: Call) -> Response:
     article_id = _int(call.path["article_id"], "article")
     position = _int(call.path["position"], "block")
-    editing.save_block(call.desk_app.desk, article_id, position, call.field("text"))
-    call.flash(f"block {position} saved as your translation")
+    edit = editing.save_block(
+        call.desk_app.desk,
+        article_id,
+        position,
+        call.field("text"),
+        expect=_version_of(call),
+        editor=call.session.user.name,
+    )
+    if edit.outcome != "saved":
+        # Someone saved this block first: theirs stands, and the page shows it beside
+        # what this editor typed (also kept in the block's history).
+        return editor(call, status=409, conflicts={position: call.field("text").strip()})
+    call.desk_app.block_flash(call.token, position, f"block {position} saved as your translation")
     return RedirectResponse(_editor_url(article_id, f"block-{position}"), 303)
 
 
@@ -494,6 +529,15 @@ def glossary_add(call: Call) -> Response:
 def lead(call: Call) -> Response:
     article_id = _int(call.path["article_id"], "article")
     positions = [_int(v, "block") for v in call.fields("lead")]
+    if not call.desk_app.store.edits.bump(article_id, _int(_version_of(call), "version")):
+        return editor(
+            call,
+            status=409,
+            errors={
+                "lead": "someone saved this article since you opened it — the lead shown is"
+                " theirs; tick yours again and save"
+            },
+        )
     editing.set_lead(call.desk_app.desk, article_id, positions)
     call.flash("lead: " + (", ".join(f"block {p}" for p in sorted(positions)) or "none"))
     return RedirectResponse(_editor_url(article_id), 303)
@@ -507,6 +551,16 @@ def meta(call: Call) -> Response:
     if problem is not None:
         # Nothing is saved; the editor gets the form back as typed, the line beside it.
         return editor(call, status=400, errors={"title_template": problem})
+    if not app.store.edits.bump(article_id, _int(_version_of(call), "version")):
+        return editor(
+            call,
+            status=409,
+            errors={
+                "meta": "someone saved this article's title, tags or template while you"
+                " edited them — yours are in the form, not saved; theirs show in the"
+                " preview: save again to keep yours"
+            },
+        )
     title = call.field("title")
     if title.strip():
         current = editing.editor_view(app.desk, article_id).translation

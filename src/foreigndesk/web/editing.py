@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field
-from html import escape
+from dataclasses import dataclass, field, replace
+from html import escape, unescape
 from importlib.resources import files
 
 from foreigndesk.errors import DeskError
@@ -28,6 +28,7 @@ from foreigndesk.publish.site import render_post_html
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Translator, source_hash
 from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
+from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.web.editable import from_editable, to_editable
 
 
@@ -52,6 +53,10 @@ class BlockView:
     findings: tuple[Finding, ...]
     #: (engine, text) of every stored machine translation of the block's text.
     alternatives: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: What its edit form carries: a save made from another version is refused.
+    version: str = MACHINE_VERSION
+    #: Editors' saves of this block, newest first, texts as the edit box shows them.
+    history: tuple[BlockEdit, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class EditorView:
     lead: tuple[int, ...]
     glossary: tuple[tuple[str, str], ...]
     engines: tuple[str, ...]
+    #: What the title, tags, template and lead forms carry.
+    edit_version: int = 0
 
 
 def _translation(desk: Desk, article: Article) -> Translation | None:
@@ -91,6 +98,12 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
     def entries(segment: str | None) -> list[MemoryEntry]:
         return by_hash.get(source_hash(segment), []) if segment else []
 
+    history: dict[int, list[BlockEdit]] = {}
+    for edit in desk.store.edits.history(article_id):
+        shown = edit.text if article.blocks[edit.position].kind == BlockKind.IMAGE else None
+        history.setdefault(edit.position, []).append(
+            replace(edit, text=unescape(shown) if shown is not None else to_editable(edit.text))
+        )
     views = []
     for position, block in enumerate(article.blocks):
         item = translation.blocks[position] if translation else None
@@ -112,6 +125,10 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
                 translated_html=translated,
                 editable=editable,
                 human=any(e.origin == HUMAN for e in known),
+                version=block_version(
+                    next((e.target_text for e in known if e.origin == HUMAN), None)
+                ),
+                history=tuple(history.get(position, ())),
                 findings=tuple(f for f in findings if f.position == position),
                 alternatives=tuple(
                     (e.engine, to_editable(e.target_text))
@@ -132,6 +149,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
             desk.store.memory.glossary_terms(glossary.source_lang, glossary.target_lang)
         ),
         engines=tuple(sorted(engine_specs())),
+        edit_version=desk.store.edits.version(article_id),
     )
 
 
@@ -154,9 +172,14 @@ def _pair(desk: Desk, article: Article) -> tuple[str, str]:
     return desk.glossary(article).source_lang, target
 
 
-def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
-    """An editor's translation of one block, kept as a human entry of the memory: it wins
-    over every engine's, here and in every article with the same text."""
+def save_block(
+    desk: Desk, article_id: int, position: int, text: str, *, expect: str, editor: str
+) -> BlockEdit:
+    """An editor's translation of one block, kept as a human entry of the memory (it wins
+    over every engine's, here and in every article with the same text) when the block is
+    still at the version the editor started from; the returned edit says whether it was
+    saved or met another editor's save (a conflict: nothing saved, the text kept in the
+    history)."""
     article = desk.store.articles.get(article_id)
     if not 0 <= position < len(article.blocks):
         raise DeskError(f"article {article_id} has no block {position}")
@@ -171,8 +194,16 @@ def save_block(desk: Desk, article_id: int, position: int, text: str) -> None:
     value = escape(text, quote=False) if block.kind == BlockKind.IMAGE else from_editable(text)
     value = clean_inline(value)
     source, target = _pair(desk, article)
-    desk.store.memory.save([human_entry(segment, value, source, target)], replace=True)
-    _recheck(desk, article_id)
+    edit = desk.store.edits.save_block(
+        human_entry(segment, value, source, target),
+        expect=expect,
+        article_id=article_id,
+        position=position,
+        editor=editor,
+    )
+    if edit.outcome == "saved":
+        _recheck(desk, article_id)
+    return edit
 
 
 def save_title(desk: Desk, article_id: int, title: str) -> None:
