@@ -25,10 +25,10 @@ from foreigndesk.pipeline import Desk
 from foreigndesk.plugins import engine_specs
 from foreigndesk.publish.sanitize import clean_inline
 from foreigndesk.publish.site import render_post_html
+from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import Translator, source_hash
 from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
-from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.web.editable import from_editable, to_editable
 
 
