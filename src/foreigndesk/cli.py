@@ -1114,6 +1114,13 @@ def _read_password(confirm: bool) -> str:
 @_one_line_errors
 def user_add(
     name: Annotated[str, typer.Argument(help="The editor's sign-in name.")],
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="editor (reviews, approves, publishes) or admin (also manages sources);"
+            " the desk's first user is an admin, the next ones editors."
+        ),
+    ] = None,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Add an editor; the password is asked for, or read from standard input."""
@@ -1122,8 +1129,23 @@ def user_add(
     check_user_name(name)
     password = _read_password(confirm=True)
     with _desk(config) as desk:
-        user = Accounts(desk.store).add_user(name, password)
-    out.print(f"added user {user.name}", highlight=False)
+        user = Accounts(desk.store).add_user(name, password, role)
+    out.print(f"added user {user.name} ({user.role})", highlight=False)
+
+
+@user_app.command("role")
+@_one_line_errors
+def user_role(
+    name: Annotated[str, typer.Argument(help="The user's sign-in name.")],
+    role: Annotated[str, typer.Argument(help="editor or admin.")],
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Make a user an editor or an admin."""
+    from foreigndesk.store.accounts import Accounts
+
+    with _desk(config) as desk:
+        user = Accounts(desk.store).set_role(name, role)
+    out.print(f"{user.name} is now {user.role}", highlight=False)
 
 
 @user_app.command("password")
@@ -1149,9 +1171,9 @@ def user_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     from foreigndesk.store.accounts import Accounts
 
     with _desk(config) as desk:
-        table = Table("name", "added", "last sign-in")
+        table = Table("name", "role", "added", "last sign-in")
         for user in Accounts(desk.store).users():
-            table.add_row(user.name, _when(user.created_at), _when(user.last_login_at))
+            table.add_row(user.name, user.role, _when(user.created_at), _when(user.last_login_at))
         out.print(table)
 
 

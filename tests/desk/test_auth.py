@@ -8,6 +8,7 @@ import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 
 import httpx
 import pytest
@@ -409,3 +410,34 @@ def test_the_preview_sends_no_referrer_to_the_source_site(
     assert answer.headers["referrer-policy"] == "no-referrer"
     metas = re.findall(r"<meta[^>]*referrer[^>]*>", answer.text)
     assert metas == ['<meta name="referrer" content="no-referrer">']
+
+
+def test_editors_review_and_admins_also_manage_sources(world: DeskWorld) -> None:
+    accounts = Accounts(world.store)
+    assert accounts.add_user("copyeditor", RIGHT).role == "editor"  # not the desk's first
+    assert next(u for u in accounts.users() if u.name == EDITOR).role == "admin"
+    with make_client(world, "192.0.2.90") as client:
+        sign_in(client, "copyeditor", RIGHT)
+        page = client.get("/sources").text
+        assert 'action="/sources/add"' not in page and 'action="/rules/add"' not in page
+        assert "Sources and rules are changed by an admin of the desk." in page
+        token = csrf_of(page)
+        before = len(world.store.sources.all())
+        refused = client.post(
+            "/sources/add", data={"csrf": token, "url": "http://127.0.0.1:9/x.xml", "lang": "en"}
+        )
+        assert len(world.store.sources.all()) == before
+        assert (
+            "error: only an admin may change sources and triage rules — ask one, or have them"
+            " run `foreigndesk user role copyeditor admin`"
+        ) in unescape(refused.text)
+        # Reviewing is every editor's.
+        article = world.articles["payloads"]
+        approved = client.post(
+            f"/articles/{article}/approve", data={"csrf": token}, follow_redirects=False
+        )
+        assert approved.status_code == 303
+    accounts.set_role("copyeditor", "admin")
+    with make_client(world, "192.0.2.91") as client:
+        sign_in(client, "copyeditor", RIGHT)
+        assert 'action="/sources/add"' in client.get("/sources").text

@@ -366,7 +366,12 @@ def test_user_add_reads_the_password_from_standard_input(world: DeskWorld, tmp_p
         app, ["user", "add", "maria", "--config", str(config)], input="a long passphrase\n"
     )
     assert added.exit_code == 0, added.output
-    assert "added user maria" in added.output
+    assert "added user maria (admin)" in added.output  # the desk's first user
+    demoted = runner.invoke(app, ["user", "role", "maria", "editor", "--config", str(config)])
+    assert demoted.exit_code == 0 and "maria is now editor" in demoted.output
+    wrong = runner.invoke(app, ["user", "role", "maria", "boss", "--config", str(config)])
+    assert wrong.exit_code == 1 and "role 'boss' — choose editor or admin" in wrong.output
+    runner.invoke(app, ["user", "role", "maria", "admin", "--config", str(config)])
     short = runner.invoke(app, ["user", "add", "jo", "--config", str(config)], input="short\n")
     assert short.exit_code == 1
     assert "password too short — use at least 8 characters" in short.output

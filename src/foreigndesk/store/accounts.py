@@ -31,12 +31,21 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+#: Editors review, approve and publish; admins also manage sources and triage rules.
+ROLES = ("editor", "admin")
+
+
 @dataclass(frozen=True)
 class User:
     id: int
     name: str
     created_at: datetime | None = None
     last_login_at: datetime | None = None
+    role: str = "editor"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,17 @@ def _digest(token: str) -> str:
 
 def _user(row: UserRow) -> User:
     return User(
-        id=row.id, name=row.name, created_at=row.created_at, last_login_at=row.last_login_at
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
+        role=row.role,
     )
+
+
+def _check_role(role: str | None) -> None:
+    if role is not None and role not in ROLES:
+        raise DeskError(f"role {role!r} — choose editor or admin")
 
 
 def check_user_name(name: str) -> str:
@@ -83,17 +101,25 @@ class Accounts:
 
     # -- users -------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str) -> User:
+    def add_user(self, name: str, password: str, role: str | None = None) -> User:
+        """A new user; without ``role``, the desk's first user is its admin and the
+        others are editors."""
         name = check_user_name(name)
         if len(password) < MIN_PASSWORD:
             raise DeskError(f"password too short — use at least {MIN_PASSWORD} characters")
+        _check_role(role)
         with self.store.transaction() as session:
             if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
                 raise DeskError(
                     f"user {name!r} exists — `foreigndesk user password {name}` changes the"
                     " password"
                 )
-            row = UserRow(name=name, password_hash=_hasher.hash(password))
+            if role is None:
+                admins = session.scalar(
+                    select(func.count()).select_from(UserRow).where(UserRow.role == "admin")
+                )
+                role = "editor" if admins else "admin"
+            row = UserRow(name=name, password_hash=_hasher.hash(password), role=role)
             session.add(row)
             session.flush()
             return _user(row)
@@ -108,6 +134,15 @@ class Accounts:
                 raise DeskError(f"no user {name!r} — see `foreigndesk user list`")
             row.password_hash = _hasher.hash(password)
             session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            return _user(row)
+
+    def set_role(self, name: str, role: str) -> User:
+        _check_role(role)
+        with self.store.transaction() as session:
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise DeskError(f"no user {name!r} — see `foreigndesk user list`")
+            row.role = role
             return _user(row)
 
     def remove_user(self, name: str) -> None:

@@ -363,6 +363,8 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "editor": reviews, approves, publishes; "admin": also manages sources and rules.
+    role: Mapped[str] = mapped_column(String(16), default="editor", server_default="admin")
 
 
 class SessionRow(Base):

@@ -674,6 +674,7 @@ def _count(call: Call, name: str) -> int | None:
 
 
 def rule_add(call: Call) -> Response:
+    _admin_only(call, "change sources and triage rules")
     source = call.field("source").strip()
     action = call.field("action")
     if action not in {a.value for a in RuleAction}:
@@ -700,10 +701,20 @@ def rule_add(call: Call) -> Response:
 
 
 def rule_remove(call: Call) -> Response:
+    _admin_only(call, "change sources and triage rules")
     rule_id = _int(call.path["rule_id"], "rule")
     call.desk_app.store.triage.remove(rule_id)
     call.flash(f"rule {rule_id} removed")
     return RedirectResponse("/sources#rules", 303)
+
+
+def _admin_only(call: Call, what: str) -> None:
+    """Editors review, approve and publish; what the whole desk follows is an admin's."""
+    if not call.session.user.is_admin:
+        raise DeskError(
+            f"only an admin may {what} — ask one, or have them run"
+            f" `foreigndesk user role {call.session.user.name} admin`"
+        )
 
 
 def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
@@ -722,6 +733,7 @@ def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
 
 
 def source_add(call: Call) -> Response:
+    _admin_only(call, "change sources and triage rules")
     url, lang, license, engine = _source_fields(call)
     source, created = call.desk_app.store.sources.add(url, lang, license, engine)
     call.flash(f"{'added' if created else 'already there:'} source {source.id} {source.url}")
@@ -729,6 +741,7 @@ def source_add(call: Call) -> Response:
 
 
 def source_edit(call: Call) -> Response:
+    _admin_only(call, "change sources and triage rules")
     source_id = _int(call.path["source_id"], "source")
     url, lang, license, engine = _source_fields(call)
     title = call.field("title").strip() or None
@@ -740,6 +753,7 @@ def source_edit(call: Call) -> Response:
 
 
 def source_pause(call: Call) -> Response:
+    _admin_only(call, "change sources and triage rules")
     source_id = _int(call.path["source_id"], "source")
     paused = call.field("paused") == "1"
     source = call.desk_app.store.sources.set_paused(source_id, paused)
