@@ -403,6 +403,13 @@ def test_pages_the_desk_has_not_carry_the_security_headers(signed_in: TestClient
     assert all(name in answer.headers for name in SECURITY_HEADERS)
 
 
+def test_the_not_found_page_speaks_to_an_editor_not_a_shell(signed_in: TestClient) -> None:
+    answer = signed_in.get("/articles/4242", headers={"accept": "text/html"})
+    assert answer.status_code == 404
+    assert '<p class="flash flash-error">no article 4242</p>' in answer.text
+    assert "foreigndesk" not in answer.text.split("<main>", 1)[1]
+
+
 def test_the_preview_sends_no_referrer_to_the_source_site(
     world: DeskWorld, signed_in: TestClient
 ) -> None:
@@ -428,8 +435,8 @@ def test_editors_review_and_admins_also_manage_sources(world: DeskWorld) -> None
         )
         assert len(world.store.sources.all()) == before
         assert (
-            "error: only an admin may change sources and triage rules — ask one, or have them"
-            " run `foreigndesk user role copyeditor admin`"
+            "error: only an admin may change sources and triage rules — ask an admin of the"
+            " desk to make you one"
         ) in unescape(refused.text)
         # Reviewing is every editor's.
         article = world.articles["payloads"]

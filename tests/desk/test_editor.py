@@ -390,3 +390,17 @@ def test_user_add_reads_the_password_from_standard_input(world: DeskWorld, tmp_p
     assert "maria" in listed.output
     assert "a long passphrase" not in (tmp_path / "desk.db").read_bytes().decode("latin-1")
     assert Accounts(world.store).authenticate("maria", "a long passphrase") is None
+
+
+def test_the_inbox_shows_each_title_in_both_languages(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    article = world.store.articles.get(world.articles["harbour-tides"])
+    translated = world.desk.translation(article).title
+    assert translated and translated != article.title
+    page = signed_in.get("/?status=all").text
+    row = page.split(f'value="{article.id}"', 1)[1].split("</tr>", 1)[0]
+    assert escape(article.title or "", quote=False) in row
+    assert (
+        f'<span class="translated-title" lang="es">{escape(translated, quote=False)}</span>' in row
+    )

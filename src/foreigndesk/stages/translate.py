@@ -160,6 +160,32 @@ def current_translation(ctx: StageContext, article: Article) -> Translation:
     return dataclasses.replace(translation, human_edited=human)
 
 
+def translated_titles(
+    ctx: StageContext, titles: Sequence[tuple[int, str | None, str]]
+) -> dict[int, str]:
+    """(article id, original title, source language) → the title in the target language
+    as the memory holds it (an editor's first, else the newest machine one): what the
+    inbox shows beside each original, in one query per source language."""
+    target = base_language(ctx.settings.desk.target_lang)
+    by_lang: dict[str, list[tuple[int, str]]] = {}
+    for article_id, title, lang in titles:
+        if title:
+            by_lang.setdefault(base_language(lang), []).append(
+                (article_id, escape(title, quote=False))
+            )
+    found: dict[int, str] = {}
+    for lang, wanted in by_lang.items():
+        entries: dict[str, list[MemoryEntry]] = {}
+        hashes = {segment: source_hash(segment) for _, segment in wanted}
+        for entry in ctx.store.memory.candidates(hashes.values(), lang, target):
+            entries.setdefault(entry.source_hash, []).append(entry)
+        for article_id, segment in wanted:
+            chosen = choose(entries.get(hashes[segment], []), [], "", any_machine=True)
+            if chosen is not None:
+                found[article_id] = unescape(chosen.target_text)
+    return found
+
+
 # -- the stage ---------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
 from foreigndesk.pipeline import Desk, RunReport, SilentReporter
 from foreigndesk.publish.titles import title_template_problem
+from foreigndesk.stages.translate import translated_titles
 from foreigndesk.stages.triage import budgets, rule_rows
 from foreigndesk.store import Store
 from foreigndesk.store.accounts import Accounts, User, WebSession
@@ -217,12 +218,21 @@ class DeskApp:
                 return await run_in_threadpool(handler, call)
             except DeskError as exc:
                 if request.method == "POST":
-                    call.flash(f"error: {exc}")
+                    call.flash(f"error: {for_the_desk(str(exc))}")
                     back = safe_next(call.field("back"), _page_of(request.url.path))
                     return RedirectResponse(back, 303)
-                return self.render(call, "error.html", 404, message=str(exc))
+                return self.render(call, "error.html", 404, message=for_the_desk(str(exc)))
 
         return endpoint
+
+
+_COMMAND_HINT = re.compile(r" — [^—]*`foreigndesk [^`]*`[^—]*$")
+
+
+def for_the_desk(message: str) -> str:
+    """An error line as the desk shows it: the fix a command-line user is told (" — see
+    `foreigndesk articles list`") means nothing in a browser, so it is left off."""
+    return _COMMAND_HINT.sub("", message)
 
 
 def _page_of(action: str) -> str:
@@ -369,6 +379,7 @@ def inbox(call: Call) -> Response:
     rows, total = app.review.inbox(chosen)
     counts = app.store.articles.status_counts()
     params = {k: v for k, v in query.items() if k != "page"}
+    translated = translated_titles(app.desk, [(r.id, r.title, r.lang) for r in rows])
     triage = {}
     if status in TRIAGE_STATUSES:
         for row in rows:
@@ -379,6 +390,8 @@ def inbox(call: Call) -> Response:
         call,
         "inbox.html",
         triage=triage,
+        translated=translated,
+        target_lang=app.settings.desk.target_lang,
         budgets=budgets(app.desk),
         rows=rows,
         total=total,
@@ -711,10 +724,7 @@ def rule_remove(call: Call) -> Response:
 def _admin_only(call: Call, what: str) -> None:
     """Editors review, approve and publish; what the whole desk follows is an admin's."""
     if not call.session.user.is_admin:
-        raise DeskError(
-            f"only an admin may {what} — ask one, or have them run"
-            f" `foreigndesk user role {call.session.user.name} admin`"
-        )
+        raise DeskError(f"only an admin may {what} — ask an admin of the desk to make you one")
 
 
 def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
