@@ -10,7 +10,7 @@ DEMO_DIR ?= demo-desk
 DEMO_SOURCE_PORT ?= 8765
 DEMO_PORT ?= 8000
 
-.PHONY: setup system-packages test lint typecheck demo clean
+.PHONY: setup system-packages test lint typecheck demo screenshots clean
 
 setup: system-packages $(STAMP)
 
@@ -40,6 +40,10 @@ test: lint typecheck
 demo: setup
 	@DEMO_DIR=$(DEMO_DIR) DEMO_SOURCE_PORT=$(DEMO_SOURCE_PORT) DEMO_PORT=$(DEMO_PORT) \
 		BIN=$(BIN) scripts/demo
+
+# docs/screenshots/*.png, from a desk built for the purpose (the tests write none).
+screenshots: setup
+	$(BIN)/python scripts/desk-screenshots
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,8 @@ against the desk served by uvicorn on loopback.
 An editor signs in, corrects a block, approves and publishes, and the published page
 shows the correction; the keyboard moves between blocks and decides; a page of script
 payloads runs nothing in the editor or the preview; a form on another site cannot act
-for a signed-in editor. The run saves the screenshots docs/desk.md shows.
+for a signed-in editor. The tests write no files into the project: the screenshots
+docs/desk.md shows are written by scripts/desk-screenshots (`make screenshots`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from foreigndesk.models import ArticleStatus
 from foreigndesk.sample import serve_directory
 from tests.desk.conftest import EDITOR, PASSWORD, DeskWorld
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -91,8 +91,6 @@ def test_edit_approve_publish_and_the_published_page_shows_the_edit(
     article_id = world.articles["bread-oven"]
     sign_in(page, served)
     expect(page.locator("table.articles")).to_contain_text("Mill Street")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "inbox.png"))
 
     page.click(f"a[href='/articles/{article_id}']")
     expect(page).to_have_url(f"{served}/articles/{article_id}")
@@ -101,11 +99,13 @@ def test_edit_approve_publish_and_the_published_page_shows_the_edit(
     block = page.locator(f"#block-{position}")
     block.locator("textarea").fill(edit)
     block.locator("form.edit-form button").click()
-    expect(page.locator(".flash").first).to_contain_text(f"block {position} saved")
-    expect(page.locator(f"#block-{position} .shown")).to_contain_text("(corregido)")
+    # The confirmation is in the block saved, where the editor is looking.
+    expect(page.locator(f"#block-{position} .block-note")).to_contain_text(
+        f"block {position} saved"
+    )
+    expect(page.locator(f"#block-{position} .block-note")).to_be_in_viewport()
+    expect(page.locator(f"#block-{position} textarea")).to_have_value(edit)
     expect(page.locator(f"#block-{position} .human")).to_be_visible()
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENSHOTS / "editor.png"))
     preview = page.frame_locator("#preview")
     expect(preview.locator(".post-body")).to_contain_text("(corregido)")
 
@@ -165,13 +165,27 @@ def test_keyboard_moves_between_blocks_and_decides_and_a_selection_fills_the_glo
     page.keyboard.press("a")  # typed into the box: no approval
     page.keyboard.press("Escape")
     assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    # a asks first, in the page; Esc answers no.
     page.keyboard.press("a")
+    bar = page.locator(".confirm-bar")
+    expect(bar).to_contain_text(f"Approve article {article_id}? Enter to confirm, Esc to cancel")
+    page.keyboard.press("Escape")
+    expect(bar).to_have_count(0)
+    expect(page).to_have_url(f"{served}/articles/{article_id}")
+    assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.IN_REVIEW
+    # a, then Enter, approves.
+    page.keyboard.press("a")
+    expect(bar).to_be_visible()
+    page.keyboard.press("Enter")
     expect(page.locator(".flash").first).to_contain_text(f"approved {article_id}")
     assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.APPROVED
     page.goto(f"{served}/articles/{article_id}")
     page.keyboard.press("r")
+    expect(bar).to_contain_text(f"Reject article {article_id}? Enter to confirm, Esc to cancel")
+    page.keyboard.press("Enter")
     expect(page.locator(".flash").first).to_contain_text(f"rejected {article_id}")
     assert world.store.articles.get(article_id, with_blocks=False).status == ArticleStatus.REJECTED
+    assert not watched.dialogs, watched.dialogs
 
 
 def test_script_payloads_run_nowhere(world: DeskWorld, served: str, watched: Watched) -> None:

@@ -1,5 +1,6 @@
-// The review desk's little script: keyboard shortcuts, ticking every row, glossary terms
-// from a selection, and "use" for a machine translation. Everything works without it.
+// The review desk's little script: keyboard shortcuts (approving and rejecting ask first),
+// ticking every row, glossary terms from a selection, and "use" for a machine translation.
+// Everything works without it.
 (function () {
   "use strict";
 
@@ -19,9 +20,53 @@
     return items[next];
   }
 
-  function submit(id) {
-    var form = document.getElementById(id);
-    if (form) { form.requestSubmit(); }
+  // The a and r keys ask first: a bar at the foot of the page names the article and
+  // waits for Enter (or its button) to submit the form, Esc (or Cancel) to close it.
+  // The Approve and Reject buttons themselves still act at once: a click is deliberate.
+  var asking = null;
+
+  function closeBar() {
+    if (!asking) { return; }
+    var back = asking.bar.contains(document.activeElement) ? asking.focused : null;
+    asking.bar.remove();
+    asking = null;
+    if (back && back.isConnected && back.focus) { back.focus({ preventScroll: true }); }
+  }
+
+  function confirmBar(formId, verb, style) {
+    var form = document.getElementById(formId);
+    if (!form) { return false; }
+    closeBar();
+    var found = /\/articles\/(\d+)\//.exec(form.getAttribute("action") || "");
+    var bar = document.createElement("div");
+    bar.className = "confirm-bar";
+    bar.setAttribute("role", "alertdialog");
+    bar.setAttribute("aria-live", "assertive");
+    bar.dataset.form = formId;
+    var text = document.createElement("span");
+    text.className = "confirm-text";
+    text.id = "confirm-text";
+    text.textContent = verb + (found ? " article " + found[1] : " this article") +
+      "? Enter to confirm, Esc to cancel";
+    bar.setAttribute("aria-labelledby", text.id);
+    var buttons = document.createElement("span");
+    buttons.className = "confirm-buttons";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = style + " confirm-yes";
+    yes.textContent = verb;
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "confirm-no";
+    no.textContent = "Cancel";
+    yes.addEventListener("click", function () { closeBar(); form.requestSubmit(); });
+    no.addEventListener("click", closeBar);
+    buttons.append(yes, no);
+    bar.append(text, buttons);
+    asking = { bar: bar, form: form, focused: document.activeElement };
+    document.body.appendChild(bar);
+    yes.focus({ preventScroll: true });
+    return true;
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -53,11 +98,33 @@
       });
     });
 
+    // Moving into a box or another control while the bar asks is an answer too: no.
+    document.addEventListener("focusin", function (event) {
+      if (asking && !asking.bar.contains(event.target)) { closeBar(); }
+    });
+
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey) { return; }
       if (typing(event.target)) {
         if (event.key === "Escape") { event.target.blur(); }
         return;
+      }
+      if (asking) {
+        if (event.key === "Escape") {
+          closeBar();
+          event.preventDefault();
+          return;
+        }
+        if (event.key === "Enter") {
+          // On one of the bar's buttons, Enter presses that button (Cancel cancels).
+          if (asking.bar.contains(event.target)) { return; }
+          var form = asking.form;
+          closeBar();
+          form.requestSubmit();
+          event.preventDefault();
+          return;
+        }
+        if (event.key !== "a" && event.key !== "r") { return; }
       }
       var blocks = Array.prototype.slice.call(document.querySelectorAll("tr.block"));
       var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row"));
@@ -79,8 +146,8 @@
         case "Enter":
           if (current && current.dataset.href) { window.location.assign(current.dataset.href); } else { return; }
           break;
-        case "a": submit("approve-form"); break;
-        case "r": submit("reject-form"); break;
+        case "a": if (!confirmBar("approve-form", "Approve", "primary")) { return; } break;
+        case "r": if (!confirmBar("reject-form", "Reject", "danger")) { return; } break;
         default: return;
       }
       event.preventDefault();
