@@ -155,7 +155,8 @@ def test_an_error_line_is_printed_once_by_the_real_command(config_path: Path) ->
     command = [sys.executable, "-m", "foreigndesk"]
     unresolvable = "http://feeds.does-not-resolve.invalid/feed.xml"
     subprocess.run(
-        [*command, "source", "add", unresolvable, "--config", str(config_path)], check=True
+        [*command, "source", "add", unresolvable, "--lang", "en", "--config", str(config_path)],
+        check=True,
     )
 
     ran = subprocess.run(

@@ -13,6 +13,7 @@ import http.server
 import json
 import re
 import socketserver
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -27,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from typer.core import TyperGroup
 
+from foreigndesk.codes import check_language, check_locale
 from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
 from foreigndesk.errors import ConfigurationError, DeskError
 from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle, Finding
@@ -35,24 +37,93 @@ from foreigndesk.plugins import engine_specs
 from foreigndesk.qa import QAContext, check_pairs, finding_dict, pair_files
 from foreigndesk.qa import summary as qa_summary
 from foreigndesk.qa._text import plain
-from foreigndesk.sources.opml import Subscription, read_opml, write_opml
+from foreigndesk.sources.opml import Subscription, import_opml, write_opml
+from foreigndesk.sources.probe import KIND_NAMES, run_probe, source_url_problem
 from foreigndesk.store import Store
 from foreigndesk.translate.engines.argos import default_packages_dir, install_package
 from foreigndesk.translate.languages import base_language
 from foreigndesk.watch import DEFAULT_TICK, Watcher
 
+
+class _Root(TyperGroup):
+    """The command's root: a mistake in how it was called is one line that names the
+    command's help (status 2), never a box or a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except typer.Abort:
+            if not standalone:
+                raise
+            err.print("stopped", highlight=False)
+            sys.exit(1)
+        except typer.TyperException as exc:  # click's errors, as typer carries them
+            if not standalone:
+                raise
+            code = getattr(exc, "exit_code", 1)
+            context = getattr(exc, "ctx", None)
+            message = f"error: {exc.format_message().rstrip('.')}"
+            if code == 2:
+                where = context.command_path if context is not None else "foreigndesk"
+                message += f" — see `{where} --help`"
+            err.print(message, highlight=False, markup=False, soft_wrap=True)
+            sys.exit(code)
+        if standalone:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+def _version(value: bool) -> None:
+    if value:
+        from foreigndesk import __version__
+
+        out.print(f"foreigndesk {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 app = typer.Typer(
+    cls=_Root,
     help="Fetch foreign-language articles, translate them, and publish them with attribution.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
-source_app = typer.Typer(help="Subscribe to sources and see their health.", no_args_is_help=True)
-articles_app = typer.Typer(help="Articles in the desk.", no_args_is_help=True)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Fetch foreign-language articles, translate them, and publish them with attribution."""
+
+
+source_app = typer.Typer(
+    rich_markup_mode=None, help="Subscribe to sources and see their health.", no_args_is_help=True
+)
+articles_app = typer.Typer(
+    rich_markup_mode=None, help="Articles in the desk.", no_args_is_help=True
+)
 glossary_app = typer.Typer(
-    help="Names and terms spelled one way in every post.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Names and terms spelled one way in every post.",
+    no_args_is_help=True,
 )
-tm_app = typer.Typer(help="The translation memory, in and out as TMX 1.4.", no_args_is_help=True)
-user_app = typer.Typer(help="Editors who may sign in to the review desk.", no_args_is_help=True)
+tm_app = typer.Typer(
+    rich_markup_mode=None,
+    help="The translation memory, in and out as TMX 1.4.",
+    no_args_is_help=True,
+)
+user_app = typer.Typer(
+    rich_markup_mode=None, help="Editors who may sign in to the review desk.", no_args_is_help=True
+)
 app.add_typer(source_app, name="source")
 app.add_typer(user_app, name="user")
 app.add_typer(articles_app, name="articles")
@@ -70,14 +141,17 @@ class _QAGroup(TyperGroup):
 
 
 qa_app = typer.Typer(
+    rich_markup_mode=None,
     cls=_QAGroup,
     help="Translation checks: `qa ID` reports an article's findings; `qa check` checks files.",
     no_args_is_help=True,
 )
 app.add_typer(qa_app, name="qa")
 
-out = Console()
-err = Console(stderr=True)
+# Piped into a file or another program, tables keep their full values (URLs whole): a
+# terminal's width would cut them to "http:/…".
+out = Console(width=None if sys.stdout.isatty() else 10_000)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 10_000)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -88,6 +162,16 @@ ConfigOption = Annotated[
         "--config", "-c", envvar="FOREIGNDESK_CONFIG", help="The desk's configuration file."
     ),
 ]
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")
+]
+
+
+def _print_json(value: object) -> None:
+    """One JSON document on standard output, for scripts."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -222,6 +306,9 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented desk.toml and create the store."""
+    target_lang = _language(target_lang, "--target-lang")
+    if locale is not None:
+        locale = _checked(check_locale, locale, "--locale")
     if config.exists() and not force:
         raise DeskError(f"{config} exists — edit it, or pass --force to overwrite it")
     defaults = Settings()
@@ -244,6 +331,18 @@ def init(
     out.print(f"wrote {config}; the store is {loaded.database_url}", highlight=False)
 
 
+def _checked(check: Callable[[str, str], str], value: str, option: str) -> str:
+    try:
+        return check(value, option)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _language(value: str, option: str = "--lang") -> str:
+    """A language code given on the command line, or a usage error naming the nearest."""
+    return _checked(check_language, value, option)
+
+
 def _default_locale(lang: str) -> str:
     """The language's most likely locale (``ja`` → ``ja_JP``), for dates on pages."""
     from babel.core import get_global
@@ -253,11 +352,28 @@ def _default_locale(lang: str) -> str:
     return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else parts[0]
 
 
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        help="feed, sitemap or url (one article); found out by fetching it when not given."
+    ),
+]
+CategoryOption = Annotated[
+    str | None, typer.Option(help="A folder for the source, as feed readers have them.")
+]
+
+
 @source_app.command("add")
 @_one_line_errors
 def source_add(
-    url: str,
-    lang: Annotated[str, typer.Option(help="Language the source writes in (ISO 639-1).")] = "en",
+    url: Annotated[str, typer.Argument(help="A feed, sitemap, homepage or article address.")],
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language the source writes in (e.g. en); found out from its first"
+            " article when not given."
+        ),
+    ] = None,
     license: Annotated[
         str | None,
         typer.Option(help="Licence of the source's articles, e.g. 'CC BY 4.0' or 'permission'."),
@@ -265,41 +381,241 @@ def source_add(
     engine: Annotated[
         str | None, typer.Option(help="Engine for this source, instead of translate.engine.")
     ] = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Fetch it now to see that it answers (always done without --lang)."
+        ),
+    ] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Subscribe to an RSS or Atom feed."""
+    """Subscribe to a source: an RSS, Atom or JSON feed, a sitemap, a site's homepage (its
+    announced feed is followed), or a single article page."""
+    problem = source_url_problem(url)
+    if problem is not None:
+        raise typer.BadParameter(problem)
+    given = lang is not None
+    if lang is not None:
+        lang = _language(lang)
+    if kind is not None and kind not in ("feed", "sitemap", "url"):
+        raise typer.BadParameter(f"--kind {kind!r}: choose feed, sitemap or url")
     with _desk(config) as desk:
         if engine is not None and engine not in engine_specs():
             raise DeskError(f"engine {engine!r} is not installed — see `foreigndesk engines`")
-        source, created = desk.store.sources.add(url, lang, license, engine)
+        found = None
+        if check or lang is None:
+            try:
+                found = run_probe(desk.fetcher(), url, desk.settings.fetch.sitemap_depth)
+            except DeskError as exc:
+                raise DeskError(
+                    f"{url}: not added — {exc}"
+                    + ("" if given else "; give --lang to add it without fetching it now")
+                ) from None
+            if lang is None and found.lang is None:
+                raise DeskError(
+                    f"{url}: cannot tell the language it writes in (no article to read) —"
+                    " give it with --lang"
+                )
+        source, created = desk.store.sources.add(
+            found.url if found else url,
+            lang or (found.lang if found else None) or "en",
+            license,
+            engine,
+            kind=kind or (_stored_kind(found.kind) if found else "auto"),
+            category=category,
+            title=found.title if found else None,
+        )
+        what = ""
+        if found is not None:
+            what = f" — {KIND_NAMES.get(found.kind, found.kind)}"
+            if found.kind != "url":
+                what += f" listing {found.listed} article{'' if found.listed == 1 else 's'}"
+            if found.announced_by:
+                what += f", the feed that {found.announced_by} announces"
+        detected = ", found from its first article" if found and not given else ""
         verb = "added" if created else "already there:"
-        out.print(f"{verb} source {source.id} {source.url} ({source.lang})", highlight=False)
+        folder = f" in {source.category}" if source.category else ""
+        out.print(
+            f"{verb} source {source.id} {source.url} ({source.lang}{detected}){folder}{what}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def _stored_kind(kind: str) -> str:
+    return "feed" if kind == "homepage" else kind
+
+
+@source_app.command("edit")
+@_one_line_errors
+def source_edit(
+    source_id: Annotated[int, typer.Argument(help="The source's id (see `source list`).")],
+    title: Annotated[str | None, typer.Option(help="Its name in lists and posts.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language it writes in (e.g. en).")] = None,
+    license: Annotated[
+        str | None, typer.Option(help="Licence of its articles; '' for none known.")
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Engine for it; '' for translate.engine.")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Its folder; '' for none.")] = None,
+    interval: Annotated[
+        int | None,
+        typer.Option(help="Minutes between checks, over what the feed asks; 0 to let it ask."),
+    ] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Change what you set of a source; what is not given stays as it is."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = title.strip() or None
+    if lang is not None:
+        changes["lang"] = _language(lang)
+    if license is not None:
+        changes["license"] = license.strip() or None
+    if category is not None:
+        changes["category"] = category.strip() or None
+    if interval is not None:
+        if interval < 0:
+            raise typer.BadParameter(f"--interval {interval}: give minutes, 0 or more")
+        changes["poll_every"] = interval * 60 or None
+    with _desk(config) as desk:
+        if engine is not None:
+            if engine and engine not in engine_specs():
+                raise DeskError(f"engine {engine!r} is not installed — see `foreigndesk engines`")
+            changes["engine"] = engine or None
+        if not changes:
+            raise typer.BadParameter(
+                "nothing to change — give --title, --lang, --license,"
+                " --engine, --category or --interval"
+            )
+        source = desk.store.sources.edit(source_id, **changes)
+    shown = ", ".join(f"{k.replace('poll_every', 'interval')} {v!r}" for k, v in changes.items())
+    out.print(f"source {source.id} {source.url}: {shown}", highlight=False, markup=False)
+
+
+@source_app.command("remove")
+@_one_line_errors
+def source_remove(
+    source_id: Annotated[int, typer.Argument(help="The source's id (see `source list`).")],
+    purge: Annotated[
+        bool,
+        typer.Option(
+            "--purge",
+            help="Delete its articles and their posts too (the next build takes them off"
+            " the site); without it they stay.",
+        ),
+    ] = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Stop following a source. Its articles and posts stay unless --purge."""
+    with _desk(config) as desk:
+        source = desk.store.sources.get(source_id)
+        if source is None:
+            raise DeskError(f"no source {source_id} — see `foreigndesk source list`")
+        deleted = desk.store.sources.remove(source_id, purge=purge)
+    kept = (
+        f"; {deleted} article{'' if deleted == 1 else 's'} deleted with it"
+        if purge
+        else "; its articles and posts stay (`source add` follows it again)"
+    )
+    out.print(f"removed source {source_id} {source.url}{kept}", highlight=False, markup=False)
 
 
 @source_app.command("list")
 @_one_line_errors
-def source_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def source_list(
+    category: Annotated[str | None, typer.Option(help="Only the sources in this folder.")] = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
     """Sources and their health: paused ones, failures in a row, the next check."""
     with _desk(config) as desk:
+        healths = [
+            h
+            for h in desk.store.sources.health()
+            if category is None or h.source.category == category
+        ]
+        if as_json:
+            _print_json(
+                [
+                    {
+                        **dataclasses.asdict(h.source),
+                        "items": h.items_taken,
+                        "failures_in_a_row": h.consecutive_failures,
+                        "last_success": h.last_success_at,
+                        "next_check": None if h.source.paused else h.next_check_at,
+                        "last_error": h.last_error,
+                    }
+                    for h in healths
+                ]
+            )
+            return
         table = Table(
-            "id", "url", "lang", "licence", "state", "items", "last success", "next", "last error"
+            "id",
+            "url",
+            "category",
+            "lang",
+            "licence",
+            "state",
+            "items",
+            "last success",
+            "next",
+            "last error",
         )
-        for health in desk.store.sources.health():
+        for health in healths:
             state = "paused" if health.source.paused else "active"
             if health.consecutive_failures:
                 state += f", {health.consecutive_failures} failures"
             table.add_row(
                 str(health.source.id),
-                health.source.url,
+                escape(health.source.url),
+                escape(health.source.category or ""),
                 health.source.lang,
-                health.source.license or "",
+                escape(health.source.license or ""),
                 f"[red]{state}[/red]" if health.source.paused else state,
                 str(health.items_taken),
                 _when(health.last_success_at),
                 "" if health.source.paused else _when(health.next_check_at),
-                health.last_error or "",
+                escape(health.last_error or ""),
             )
         out.print(table)
+
+
+def _article_json(desk: Desk, article: Any) -> dict[str, Any]:
+    """An article for scripts: its metadata, and each block with its translation."""
+    try:
+        translation = desk.translation(article)
+    except DeskError:
+        translation = None
+    findings = desk.store.articles.findings(article.id)
+    return {
+        "id": article.id,
+        "url": article.url,
+        "status": article.status.value,
+        "error": article.error,
+        "title": article.title,
+        "translated_title": translation.title if translation else None,
+        "authors": list(article.authors),
+        "published": article.published,
+        "site": article.site_name,
+        "license": article.license,
+        "brief": {"title": article.brief_title, "summary": article.brief_summary}
+        if article.brief_title
+        else None,
+        "blocks": [
+            {
+                "kind": block.kind.value,
+                "html": block.html,
+                "text": block.text,
+                "translation": translation.blocks[index].html if translation else None,
+            }
+            for index, block in enumerate(article.blocks)
+        ],
+        "qa": [finding_dict(f) for f in findings],
+    }
 
 
 def _when(moment: datetime | None) -> str:
@@ -338,16 +654,31 @@ def source_import(
         content = opml_file.read_bytes()
     except OSError as exc:
         raise DeskError(f"{opml_file}: cannot be read ({exc.strerror}) — check the path") from exc
-    subscriptions = read_opml(content)
+    lang = _language(lang)
+    imported = import_opml(content)
+    subscriptions = imported.subscriptions
     with _desk(config) as desk:
         added = 0
         for subscription in subscriptions:
-            _, created = desk.store.sources.add(subscription.url, subscription.lang or lang)
+            _, created = desk.store.sources.add(
+                subscription.url,
+                subscription.lang or lang,
+                subscription.license,
+                subscription.engine if subscription.engine in engine_specs() else None,
+                kind=subscription.kind,
+                category=subscription.category,
+                title=subscription.title,
+            )
             added += created
+    for skipped in imported.skipped:
+        err.print(f"skipped {skipped}", highlight=False, markup=False, soft_wrap=True)
     out.print(
-        f"{added} sources added, {len(subscriptions) - added} already there, from {opml_file}",
+        f"{added} sources added, {len(subscriptions) - added} already there,"
+        f" {len(imported.skipped)} skipped, from {opml_file}",
         highlight=False,
     )
+    if imported.skipped:
+        raise typer.Exit(1)
 
 
 @source_app.command("export")
@@ -361,7 +692,16 @@ def source_export(
     """Write every source as OPML 2.0, for a feed reader or another desk."""
     with _desk(config) as desk:
         subscriptions = [
-            Subscription(url=s.url, title=s.title, lang=s.lang) for s in desk.store.sources.all()
+            Subscription(
+                s.url,
+                title=s.title,
+                lang=s.lang,
+                license=s.license,
+                category=s.category,
+                kind=s.kind,
+                engine=s.engine,
+            )
+            for s in desk.store.sources.all()
         ]
         document = write_opml(subscriptions, desk.settings.site.title)
     if opml_file is None:
@@ -512,31 +852,53 @@ def articles_list(
     status: Annotated[
         ArticleStatus | None, typer.Option(help="Only articles in this status.")
     ] = None,
+    as_json: JsonOption = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Articles with their status."""
     with _desk(config) as desk:
-        table = Table("id", "status", "date", "title", "url", "qa")
+        rows = []
         for article in desk.store.articles.all(status):
             findings = desk.store.articles.findings(article.id)
+            rows.append(
+                {
+                    "id": article.id,
+                    "status": article.status.value,
+                    "published": article.published,
+                    "title": article.title,
+                    "url": article.url,
+                    "source_id": article.source_id,
+                    "qa": str(qa_summary(findings)) if findings else "",
+                }
+            )
+        if as_json:
+            _print_json(rows)
+            return
+        table = Table("id", "status", "date", "title", "url", "qa")
+        for row in rows:
             table.add_row(
-                str(article.id),
-                article.status.value,
-                article.published.isoformat() if article.published else "",
-                article.title or "",
-                article.url,
-                str(qa_summary(findings)) if findings else "",
+                str(row["id"]),
+                str(row["status"]),
+                str(row["published"] or ""),
+                escape(str(row["title"] or "")),
+                escape(str(row["url"])),
+                str(row["qa"]),
             )
         out.print(table)
 
 
 @app.command()
 @_one_line_errors
-def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def show(
+    article_id: int, as_json: JsonOption = False, config: ConfigOption = Path(CONFIG_FILE)
+) -> None:
     """An article: its metadata, and each block beside its translation."""
     with _desk(config) as desk:
         article = desk.store.articles.get(article_id)
-        out.print(f"[bold]{article.title or article.url}[/bold]")
+        if as_json:
+            _print_json(_article_json(desk, article))
+            return
+        out.print(f"[bold]{escape(article.title or article.url)}[/bold]")
         out.print(f"url: {article.url}", highlight=False)
         out.print(
             f"status: {article.status.value}" + (f" ({article.error})" if article.error else "")
@@ -560,7 +922,8 @@ def show(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
         for index, block in enumerate(article.blocks):
             target = translation.blocks[index].html if translation else None
             original = block.text if block.kind != BlockKind.IMAGE else f"[image] {block.src}"
-            table.add_row(str(index), block.kind.value, original, target or "")
+            shown = plain(target) if target else ""
+            table.add_row(str(index), block.kind.value, escape(original), escape(shown))
         out.print(table)
         findings = desk.store.articles.findings(article_id)
         if findings or translation is not None:
@@ -789,13 +1152,19 @@ def serve(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Serve the built site on 127.0.0.1."""
-    settings = load_settings(config)
+    settings = _desk_settings(config)
     root = settings.output_dir
     if not (root / "index.html").exists():
         raise DeskError(f"no site in {root} — run `foreigndesk build` first")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     socketserver.TCPServer.allow_reuse_address = True
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise DeskError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}) — choose another --port"
+        ) from None
+    with server:
         out.print(
             f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
             highlight=False,
@@ -805,30 +1174,93 @@ def serve(
 
 
 engines_app = typer.Typer(
+    rich_markup_mode=None,
     help="Installed translation engines, and the pairs each offers as configured.",
     invoke_without_command=True,
 )
 app.add_typer(engines_app, name="engines")
 
 
+def _engine_answers(engine: Any, pairs: list[tuple[str, str]], target: str) -> str:
+    """One short translation, to see that the engine answers as configured."""
+    import asyncio
+
+    pair = next((p for p in pairs if p[1] == target), pairs[0])
+    started = time.monotonic()
+
+    async def once() -> None:
+        try:
+            await asyncio.wait_for(engine.translate(["Good morning."], *pair), 60)
+        finally:
+            await engine.aclose()
+
+    try:
+        asyncio.run(once())
+    except (DeskError, TimeoutError, OSError) as exc:
+        return f"does not answer: {exc or 'no answer within 60 s'}"
+    return f"answers ({pair[0]}→{pair[1]} in {time.monotonic() - started:.1f} s)"
+
+
 @engines_app.callback()
 @_one_line_errors
-def engines(ctx: typer.Context, config: ConfigOption = Path(CONFIG_FILE)) -> None:
-    """Installed translation engines, and the pairs each offers as configured."""
+def engines(
+    ctx: typer.Context,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Translate a short sentence with each engine to see that it answers."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Installed translation engines, and the pairs each offers as configured; with
+    --check, whether each answers (status 1 when an engine the desk uses does not)."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings(config)
-    table = Table("engine", "pairs", "about")
+    settings = _desk_settings(config)
+    used = {settings.translate.engine, *settings.translate.fallback}
+    rows: list[dict[str, Any]] = []
+    failed: list[str] = []
     for name, spec in sorted(engine_specs().items()):
+        row: dict[str, Any] = {"engine": name, "about": spec.description, "pairs": []}
         try:
             engine = spec.create(settings)
             pairs = sorted(engine.pairs())
-            shown = ", ".join(f"{s}→{t}" for s, t in pairs[:8])
-            summary = shown + (f" … ({len(pairs)} pairs)" if len(pairs) > 8 else "")
+            row["pairs"] = [f"{s}→{t}" for s, t in pairs]
+            if check and pairs:
+                row["check"] = _engine_answers(engine, pairs, settings.desk.target_lang)
+            elif check:
+                row["check"] = "no pairs to check"
         except DeskError as exc:
-            summary = f"not ready: {exc}"
-        table.add_row(name, summary or "none", spec.description)
-    out.print(table)
+            row["check" if check else "pairs"] = f"not ready: {exc}"
+            if not check:
+                row["pairs"] = []
+                row["ready"] = str(exc)
+        if check and name in used and not str(row.get("check", "")).startswith("answers"):
+            failed.append(name)
+        rows.append(row)
+    if as_json:
+        _print_json(rows)
+    else:
+        columns = ["engine", "pairs", "about"] + (["check"] if check else [])
+        table = Table(*columns)
+        for row in rows:
+            pairs = row["pairs"]
+            shown = ", ".join(pairs[:8]) + (f" … ({len(pairs)} pairs)" if len(pairs) > 8 else "")
+            summary = shown or (f"not ready: {row['ready']}" if "ready" in row else "none")
+            cells = [row["engine"], summary, row["about"]] + ([row["check"]] if check else [])
+            table.add_row(*(escape(str(c)) for c in cells))
+        out.print(table)
+    for name in failed:
+        err.print(
+            f"error: engine {name} (in translate.engine or translate.fallback) does not answer"
+            " — see its settings in desk.toml",
+            highlight=False,
+            markup=False,
+        )
+    if failed:
+        raise typer.Exit(1)
 
 
 @engines_app.command("install-argos")
@@ -903,14 +1335,19 @@ def glossary_import(
 def glossary_list(
     source_lang: LangOption = "en",
     target_lang: TargetOption = None,
+    as_json: JsonOption = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """The glossary of a language pair."""
     with _desk(config) as desk:
         target = target_lang or desk.settings.desk.target_lang
+        terms = desk.store.memory.glossary_terms(source_lang, target)
+        if as_json:
+            _print_json([{source_lang: a, target: b} for a, b in terms])
+            return
         table = Table(source_lang, target)
-        for source, translated in desk.store.memory.glossary_terms(source_lang, target):
-            table.add_row(source, translated)
+        for source, translated in terms:
+            table.add_row(escape(source), escape(translated))
         out.print(table)
 
 
@@ -1166,14 +1603,20 @@ def user_password(
 
 @user_app.command("list")
 @_one_line_errors
-def user_list(config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def user_list(as_json: JsonOption = False, config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Editors, and when each last signed in."""
     from foreigndesk.store.accounts import Accounts
 
     with _desk(config) as desk:
+        users = Accounts(desk.store).users()
+        if as_json:
+            _print_json([dataclasses.asdict(u) for u in users])
+            return
         table = Table("name", "role", "added", "last sign-in")
-        for user in Accounts(desk.store).users():
-            table.add_row(user.name, user.role, _when(user.created_at), _when(user.last_login_at))
+        for user in users:
+            table.add_row(
+                escape(user.name), user.role, _when(user.created_at), _when(user.last_login_at)
+            )
         out.print(table)
 
 

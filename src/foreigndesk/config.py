@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from foreigndesk.codes import check_language, check_locale
 from foreigndesk.errors import ConfigurationError
 from foreigndesk.triage.rules import RuleAction, TriageRule
 
@@ -60,6 +61,17 @@ class DeskSettings(_Section):
     locale: str = Field(
         "ja_JP", description="Locale for dates and numbers on published pages (Babel/CLDR)."
     )
+
+    @field_validator("target_lang")
+    @classmethod
+    def _a_language(cls, value: str) -> str:
+        return check_language(value, "target_lang")
+
+    @field_validator("locale")
+    @classmethod
+    def _a_locale(cls, value: str) -> str:
+        return check_locale(value, "locale")
+
     auto_approve: bool = Field(
         False, description="Approve translated articles without an editor's review."
     )
@@ -322,6 +334,7 @@ class PostSettings(_Section):
         if problem is not None:
             raise ValueError(problem)
         return value
+
     byline_template: str = Field(
         "",
         description="Byline with {author} and {date}; empty picks the target language's "

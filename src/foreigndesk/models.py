@@ -63,6 +63,10 @@ class Source:
     kind: str = "auto"
     paused: bool = False
     engine: str | None = None
+    #: A folder of the user's, as feed readers have them.
+    category: str | None = None
+    #: The user's own seconds between polls, over whatever the feed asks for.
+    poll_every: int | None = None
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,9 @@ def world(
             "harbour-tides": f"{sample_url}articles/harbour-tides.html",
             "payloads": f"{payload_url}articles/payloads.html",
         }
-        for url in pages.values():
-            store.sources.add(url, "en", "CC BY 4.0", kind="url")
+        # The sample magazine's feed (its ten articles), and one page as an article.
+        store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+        store.sources.add(pages["payloads"], "en", "CC BY 4.0", kind="url")
         report = desk.run()
     assert report.failed == 0, desk.reporter
     by_url = {a.url: a.id for a in store.articles.all()}

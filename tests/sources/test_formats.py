@@ -11,7 +11,7 @@ import pytest
 from foreigndesk.errors import DeskError
 from foreigndesk.sources.discovery import discover_feeds
 from foreigndesk.sources.jsonfeed import parse_json_feed
-from foreigndesk.sources.opml import Subscription, read_opml, write_opml
+from foreigndesk.sources.opml import Subscription, import_opml, read_opml, write_opml
 from foreigndesk.sources.read import read_source
 from foreigndesk.sources.sitemap import parse_sitemap
 
@@ -113,8 +113,20 @@ OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def test_opml_import_takes_every_feed_in_every_folder_once() -> None:
     assert read_opml(OPML) == [
-        Subscription("https://diario.test/rss", "El Diario", "es", "https://diario.test/"),
-        Subscription("https://zeitung.test/feed", "Zeitung"),
+        Subscription(
+            "https://diario.test/rss",
+            title="El Diario",
+            lang="es",
+            category="Spanish press",
+            html_url="https://diario.test/",
+        ),
+        Subscription("https://zeitung.test/feed", title="Zeitung"),
+    ]
+    assert [str(s) for s in import_opml(OPML).skipped] == [
+        "outline 3 'Evil' (line 6): xmlUrl 'javascript:alert(1)' is not http(s)"
+        " — give the feed's http(s) address",
+        "outline 5 'Again' (line 9): duplicate of outline 2 (same xmlUrl)"
+        " — only the first is added",
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from foreigndesk.sources.discovery import discover_feeds
+from foreigndesk.sources.discovery import discover_feeds, is_article_page
 from foreigndesk.sources.feed import parse_feed
 from foreigndesk.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from foreigndesk.sources.sitemap import looks_like_sitemap, parse_sitemap
@@ -31,7 +31,7 @@ def read_source(content: bytes, content_type: str, url: str) -> SourceRead:
     if content_type in _HTML_TYPES or content[:1024].lstrip().lower().startswith(
         (b"<!doctype html", b"<html")
     ):
-        feeds = discover_feeds(content, url)
+        feeds = [] if is_article_page(content, url) else discover_feeds(content, url)
         if feeds:
             return SourceRead(kind="homepage", follow=(feeds[0],))
         return SourceRead(kind="url", urls=(url,))

@@ -42,6 +42,7 @@ QA_FILTERS = ("errors", "warnings", "clean")
 class InboxFilter:
     status: str | None = None
     source_id: int | None = None
+    category: str | None = None
     lang: str | None = None
     qa: str | None = None
     search: str | None = None
@@ -109,6 +110,8 @@ class Review:
             query = query.where(ArticleRow.status == chosen.status)
         if chosen.source_id is not None:
             query = query.where(ArticleRow.source_id == chosen.source_id)
+        if chosen.category is not None:
+            query = query.where(SourceRow.category == chosen.category)
         if chosen.lang:
             query = query.where(lang == chosen.lang)
         if chosen.qa == "errors":
@@ -228,6 +231,7 @@ class Review:
         license: str | None,
         engine: str | None,
         title: str | None,
+        category: str | None = None,
     ) -> Source:
         with self.store.transaction() as session:
             row = session.get(SourceRow, source_id)
@@ -239,6 +243,7 @@ class Review:
                 row.etag = row.last_modified = None
             row.url, row.lang, row.license, row.engine = url, lang, license, engine
             row.title = title
+            row.category = category
         return next(s for s in self.store.sources.all() if s.id == source_id)
 
     # -- stats ---------------------------------------------------------------------------

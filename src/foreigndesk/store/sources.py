@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from foreigndesk.errors import DeskError
 from foreigndesk.models import (
@@ -42,7 +43,16 @@ def _source(row: SourceRow) -> Source:
         kind=row.kind,
         paused=row.paused,
         engine=row.engine,
+        category=row.category,
+        poll_every=row.poll_every,
     )
+
+
+#: Sources the desk follows: not removed.
+_FOLLOWED = SourceRow.removed_at.is_(None)
+
+#: ``Sources.edit`` leaves a field as it is unless given.
+KEEP: Any = object()
 
 
 class Sources(Repository):
@@ -55,12 +65,17 @@ class Sources(Repository):
         license: str | None = None,
         engine: str | None = None,
         kind: str = "auto",
+        category: str | None = None,
+        title: str | None = None,
     ) -> tuple[Source, bool]:
-        """(the source, whether it is new). Adding a URL twice keeps the first."""
+        """(the source, whether it is new). Adding a URL twice keeps the first; adding a
+        removed one follows it again, as it was."""
         with self.transaction() as session:
             row = session.scalar(select(SourceRow).where(SourceRow.url == url))
             if row is not None:
-                return _source(row), False
+                revived = row.removed_at is not None
+                row.removed_at = None
+                return _source(row), revived
             row = SourceRow(
                 url=url,
                 lang=lang,
@@ -69,6 +84,8 @@ class Sources(Repository):
                 kind=kind,
                 paused=False,
                 consecutive_failures=0,
+                category=category,
+                title=title,
             )
             session.add(row)
             session.flush()
@@ -78,9 +95,67 @@ class Sources(Repository):
         with self.transaction() as session:
             return session.get_one(SourceRow, source_id).engine
 
-    def all(self) -> list[Source]:
+    def all(self, category: str | None = None) -> list[Source]:
+        """The sources the desk follows (of one category)."""
+        query = select(SourceRow).where(_FOLLOWED).order_by(SourceRow.id)
+        if category is not None:
+            query = query.where(SourceRow.category == category)
         with self.transaction() as session:
-            return [_source(r) for r in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+            return [_source(r) for r in session.scalars(query)]
+
+    def categories(self) -> list[str]:
+        with self.transaction() as session:
+            found = session.scalars(
+                select(SourceRow.category)
+                .where(_FOLLOWED, SourceRow.category.is_not(None))
+                .distinct()
+                .order_by(SourceRow.category)
+            )
+            return [c for c in found if c]
+
+    def edit(self, source_id: int, **changes: Any) -> Source:
+        """Change what the user sets of a source: title, lang, license, engine, category,
+        poll_every (each left as it is unless given)."""
+        allowed = {"title", "lang", "license", "engine", "category", "poll_every"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise DeskError(f"cannot edit {', '.join(sorted(unknown))} of a source")
+        with self.transaction() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None or row.removed_at is not None:
+                raise DeskError(f"no source {source_id} — see `foreigndesk source list`")
+            for name, value in changes.items():
+                if value is not KEEP:
+                    setattr(row, name, value)
+            if changes.get("poll_every", KEEP) is not KEEP:
+                row.next_check_at = None
+            return _source(row)
+
+    def remove(self, source_id: int, *, purge: bool = False) -> int:
+        """Stop following a source; its articles and posts stay, unless ``purge`` deletes
+        them with it. The number of articles deleted."""
+        with self.transaction() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None or (row.removed_at is not None and not purge):
+                raise DeskError(f"no source {source_id} — see `foreigndesk source list`")
+            if not purge:
+                row.removed_at = utcnow()
+                return 0
+            count = session.scalar(
+                select(func.count())
+                .select_from(ArticleRow)
+                .where(ArticleRow.source_id == source_id)
+            )
+            # Copies elsewhere that point at these articles stop pointing (they stay copies).
+            theirs = select(ArticleRow.id).where(ArticleRow.source_id == source_id)
+            session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.duplicate_of.in_(theirs.scalar_subquery()))
+                .values(duplicate_of=None),
+                execution_options={"synchronize_session": False},
+            )
+            session.delete(row)
+            return int(count or 0)
 
     def health(self) -> list[SourceHealth]:
         with self.transaction() as session:
@@ -94,7 +169,7 @@ class Sources(Repository):
                     consecutive_failures=r.consecutive_failures,
                     next_check_at=aware(r.next_check_at),
                 )
-                for r in session.scalars(select(SourceRow).order_by(SourceRow.id))
+                for r in session.scalars(select(SourceRow).where(_FOLLOWED).order_by(SourceRow.id))
             ]
 
     def validators(self, source_id: int) -> tuple[str | None, str | None]:
@@ -157,6 +232,7 @@ class Sources(Repository):
 
     @staticmethod
     def _schedule(row: SourceRow, interval: int | None, now: datetime) -> None:
+        interval = row.poll_every or interval
         if interval is not None:
             row.interval_seconds = interval
             row.next_check_at = now + timedelta(seconds=interval)
@@ -232,6 +308,7 @@ class Sources(Repository):
             rows = session.scalars(
                 select(SourceRow)
                 .where(
+                    _FOLLOWED,
                     SourceRow.paused.is_(False),
                     or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
                 )
@@ -242,6 +319,8 @@ class Sources(Repository):
     def next_check(self) -> datetime | None:
         with self.transaction() as session:
             value = session.scalar(
-                select(func.min(SourceRow.next_check_at)).where(SourceRow.paused.is_(False))
+                select(func.min(SourceRow.next_check_at)).where(
+                    _FOLLOWED, SourceRow.paused.is_(False)
+                )
             )
             return aware(value)

@@ -56,6 +56,12 @@ class SourceRow(Base):
     interval_seconds: Mapped[int | None] = mapped_column(Integer)
     next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A folder of the user's, as feed readers have them.
+    category: Mapped[str | None] = mapped_column(String(128), index=True)
+    # The user's own seconds between polls, over whatever the feed asks.
+    poll_every: Mapped[int | None] = mapped_column(Integer)
+    # No longer followed; its articles and posts stay (`source remove --purge` deletes all).
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The worker checking the source now, and until when its lease holds (stages/claims.py).
     claimed_by: Mapped[str | None] = mapped_column(String(160), index=True)
     claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -35,6 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from foreigndesk.codes import check_language
 from foreigndesk.config import Settings, WebSettings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, ArticleStatus, Severity
@@ -370,6 +371,7 @@ def inbox(call: Call) -> Response:
     chosen = InboxFilter(
         status=None if status == "all" else status,
         source_id=_int(source, "source") if source else None,
+        category=query.get("category") or None,
         lang=query.get("lang") or None,
         qa=qa,
         search=(query.get("q") or "").strip() or None,
@@ -403,6 +405,7 @@ def inbox(call: Call) -> Response:
         statuses=[s.value for s in ArticleStatus],
         counts=counts,
         sources=app.store.sources.all(),
+        categories=app.store.sources.categories(),
         languages=app.review.languages(),
         chosen=chosen,
         qa_filters=QA_FILTERS,
@@ -734,8 +737,10 @@ def _source_fields(call: Call) -> tuple[str, str, str | None, str | None]:
     lang = call.field("lang").strip().lower()
     if not url.startswith(("http://", "https://")):
         raise DeskError(f"source {url!r}: not an http(s) URL — give the feed's or page's address")
-    if not lang.isalpha() or not 2 <= len(lang) <= 3:
-        raise DeskError(f"language {lang!r}: give an ISO 639-1 code such as en or fr")
+    try:
+        lang = check_language(lang)
+    except ValueError as exc:
+        raise DeskError(str(exc)) from None
     engine = call.field("engine").strip() or None
     if engine is not None and engine not in engine_specs():
         raise DeskError(f"engine {engine!r} is not installed")
@@ -755,8 +760,15 @@ def source_edit(call: Call) -> Response:
     source_id = _int(call.path["source_id"], "source")
     url, lang, license, engine = _source_fields(call)
     title = call.field("title").strip() or None
+    category = call.field("category").strip() or None
     call.desk_app.review.update_source(
-        source_id, url=url, lang=lang, license=license, engine=engine, title=title
+        source_id,
+        url=url,
+        lang=lang,
+        license=license,
+        engine=engine,
+        title=title,
+        category=category,
     )
     call.flash(f"source {source_id} saved")
     return RedirectResponse("/sources", 303)
