@@ -70,4 +70,6 @@ def desk(config_path: Path) -> Iterator[Desk]:
 
 def invoke(*args: object) -> Result:
     """Run the CLI in-process, as a user would from the shell."""
-    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    return CliRunner().invoke(
+        app, [str(a) for a in args], catch_exceptions=False, prog_name="foreigndesk"
+    )

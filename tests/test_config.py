@@ -65,11 +65,62 @@ def test_the_database_url_can_come_from_the_environment(
     assert load_settings(tmp_path / "desk.toml").database_url == "postgresql+psycopg://desk@/desk"
 
 
-def test_an_unknown_setting_names_itself(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("toml", "line"),
+    [
+        (
+            "[desk]\ntarget_language = 'es'\n",
+            "unknown setting desk.target_language — did you mean desk.target_lang?",
+        ),
+        (
+            "[translate]\nengnie = 'deepl'\n",
+            "unknown setting translate.engnie — did you mean translate.engine?",
+        ),
+        ("[translat]\nengine = 'deepl'\n", "unknown setting translat — did you mean translate?"),
+        (
+            "[fetch]\ntarget_lang = 'ja'\n",
+            "unknown setting fetch.target_lang — did you mean desk.target_lang?",
+        ),
+        ("[desk]\nzzz = 1\n", "unknown setting desk.zzz — see docs/configuration.md"),
+    ],
+)
+def test_an_unknown_setting_names_itself_and_the_one_meant(
+    tmp_path: Path, toml: str, line: str
+) -> None:
     config = tmp_path / "desk.toml"
-    config.write_text("[desk]\ntarget_language = 'es'\n")
-    with pytest.raises(DeskError, match=r"setting desk\.target_language: Extra inputs"):
+    config.write_text(toml)
+    with pytest.raises(DeskError) as raised:
         load_settings(config)
+    assert str(raised.value) == f"{config}: {line}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "line"),
+    [
+        (
+            "[desk]\ntarget_lang = 'japanese'\n",
+            "setting desk.target_lang: target_lang"
+            " 'japanese' is not a language code — did you mean 'ja'?",
+        ),
+        (
+            "[desk]\ntarget_lang = 'klingon'\n",
+            "setting desk.target_lang: target_lang 'klingon'"
+            " is not a language code — use a code such as en, ja or pt-BR",
+        ),
+        (
+            "[desk]\nlocale = 'jp'\n",
+            "setting desk.locale: locale 'jp' is not a locale — did you mean 'ja'?",
+        ),
+    ],
+)
+def test_languages_and_locales_are_checked_with_the_nearest_code(
+    tmp_path: Path, toml: str, line: str
+) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text(toml)
+    with pytest.raises(DeskError) as raised:
+        load_settings(config)
+    assert str(raised.value) == f"{config}: {line}"
 
 
 def test_a_wrongly_typed_setting_names_itself(tmp_path: Path) -> None:

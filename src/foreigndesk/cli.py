@@ -64,7 +64,9 @@ class _Root(TyperGroup):
                 raise
             code = getattr(exc, "exit_code", 1)
             context = getattr(exc, "ctx", None)
-            message = f"error: {exc.format_message().rstrip('.')}"
+            # Our own checks' lines say what is wrong; click's "Invalid value: " adds nothing.
+            said = exc.format_message().rstrip(".").removeprefix("Invalid value: ")
+            message = f"error: {said}"
             if code == 2:
                 where = context.command_path if context is not None else "foreigndesk"
                 message += f" — see `{where} --help`"

@@ -8,6 +8,7 @@ Secrets never live in the file: they come from the environment only.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -592,9 +593,42 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            near = closest_setting(tuple(str(p) for p in first["loc"]))
+            hint = f" — did you mean {near}?" if near else " — see docs/configuration.md"
+            raise ConfigurationError(f"{path}: unknown setting {where}{hint}") from exc
+        message = str(first["msg"])
+        if first["type"] == "value_error":  # our own checks: the line names its fix
+            message = message.removeprefix("Value error, ")
+            raise ConfigurationError(f"{path}: setting {where}: {message}") from exc
         raise ConfigurationError(
-            f"{path}: setting {where}: {first['msg']} — see docs/configuration.md"
+            f"{path}: setting {where}: {message} — see docs/configuration.md"
         ) from exc
+
+
+def closest_setting(location: tuple[str, ...]) -> str | None:
+    """The known setting nearest to an unknown one (``translate.engnie`` →
+    ``translate.engine``), in its own section first, then anywhere."""
+    *section, name = location
+    model: type[BaseModel] = Settings
+    for part in section:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    else:
+        siblings = [n for n, f in model.model_fields.items() if not f.exclude]
+        near = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+        if near:
+            return ".".join([*section, near[0]])
+    everywhere = iter_setting_names()
+    near = difflib.get_close_matches(".".join(location), everywhere, n=1, cutoff=0.6)
+    if not near:
+        by_name = {n.rsplit(".", 1)[-1]: n for n in everywhere}
+        found = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.8)
+        near = [by_name[found[0]]] if found else []
+    return near[0] if near else None
 
 
 def _toml_value(value: Any) -> str:

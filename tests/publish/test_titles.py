@@ -53,7 +53,7 @@ def test_desk_toml_is_checked_the_same_way(tmp_path: Path) -> None:
     config.write_text('[post]\ntitle_template = "{title}{nope}"\n', encoding="utf-8")
     with pytest.raises(
         ConfigurationError,
-        match=r"setting post.title_template: Value error, "
+        match=r"setting post.title_template: "
         r"the title template has an unknown field \{nope\}",
     ):
         load_settings(config)
