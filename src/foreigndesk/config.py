@@ -40,8 +40,9 @@ class SiteSettings(_Section):
 
     title: str = Field("foreigndesk", description="The blog's name, shown on every page.")
     tagline: str = Field(
-        "Articles from abroad, translated with attribution.",
-        description="One line under the blog's name.",
+        "",
+        description="One line under the blog's name; empty says, in the blog's language, "
+        "that its articles come from abroad, translated with attribution.",
     )
     base_url: str = Field(
         "http://127.0.0.1:8000/",

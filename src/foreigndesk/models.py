@@ -201,6 +201,8 @@ class Post:
     #: Digest of everything above, set when the post is composed or loaded: publish targets
     #: compare it to skip what did not change. Empty means "not known; compute it".
     content_hash: str = ""
+    #: The folder of the source it came from (``source edit --category``), if any.
+    category: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ def _post_parts(post: Post) -> Iterable[str]:
     yield from (str(a.published), a.site_name, a.license or "", a.engine, str(a.human_edited))
     for kind, original, translated in post.pairs:
         yield from (kind, original, translated)
+    if post.category:  # only when set: digests of posts without one stay as they were
+        yield f"category:{post.category}"
 
 
 def post_digest(post: Post) -> str:

@@ -76,6 +76,10 @@ def compose(ctx: StageContext, article: Article) -> Post:
     if article.tags and not post.tags:
         post = dataclasses.replace(post, tags=article.tags)
         post = dataclasses.replace(post, content_hash=post_digest(post))
+    source = ctx.store.sources.get(article.source_id)
+    if source is not None and source.category:
+        post = dataclasses.replace(post, category=source.category)
+        post = dataclasses.replace(post, content_hash=post_digest(post))
     return post
 
 

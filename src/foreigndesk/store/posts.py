@@ -62,8 +62,10 @@ def _post_values(post: Post) -> dict[str, Any]:
         "tags": list(post.tags),
         "pairs": [list(pair) for pair in post.pairs],
     }
-    digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()
-    return {**values, "content_hash": digest}
+    # The category counts only when there is one: posts without stay as they were hashed.
+    hashed = {**values, "category": post.category} if post.category else values
+    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True).encode("utf-8")).hexdigest()
+    return {**values, "category": post.category, "content_hash": digest}
 
 
 def _post(row: PostRow) -> Post:
@@ -93,6 +95,7 @@ def _post(row: PostRow) -> Post:
         tags=tuple(row.tags or ()),
         pairs=tuple((str(k), str(o), str(t)) for k, o, t in (row.pairs or ())),
         content_hash=row.content_hash,
+        category=row.category,
     )
 
 

@@ -278,6 +278,8 @@ class PostRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # The folder of the source it came from: the site has a feed per category.
+    category: Mapped[str | None] = mapped_column(String(128))
 
 
 class SegmentClaimRow(Base):

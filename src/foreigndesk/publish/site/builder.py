@@ -44,7 +44,10 @@ from foreigndesk.publish.target import Ledger, PublishReport
 
 POSTS_DIR = "posts"
 FEED_FILE = "atom.xml"
-ARCHIVE_KINDS = ("tags", "sources", "authors", "months")
+ARCHIVE_KINDS = ("tags", "sources", "categories", "authors", "months")
+#: Archives that have an Atom feed of their own beside their pages: a reader follows
+#: one source, or one folder of sources, in translation.
+FEED_KINDS = ("sources", "categories")
 #: The templates a build renders pages with, and the one they extend.
 TEMPLATES = ("base.html", "post.html", "bilingual.html", "list.html", "archives.html",
              "atom.xml", "sitemap.xml", "robots.txt", "404.html")  # fmt: skip
@@ -78,6 +81,7 @@ class Archive:
 def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
     tags: dict[str, list[Post]] = defaultdict(list)
     sources: dict[str, list[Post]] = defaultdict(list)
+    categories: dict[str, list[Post]] = defaultdict(list)
     authors: dict[str, list[Post]] = defaultdict(list)
     months: dict[str, list[Post]] = defaultdict(list)
     month_of: dict[date, str] = {}  # a few hundred dates, thousands of posts
@@ -87,6 +91,8 @@ def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
             tags[tag].append(post)
         attribution = post.attribution
         sources[attribution.site_name or domain(attribution.url)].append(post)
+        if post.category:
+            categories[post.category].append(post)
         names = attribution.authors
         for author in names if len(names) < 2 else dict.fromkeys(names):
             authors[author].append(post)
@@ -95,7 +101,13 @@ def archives(ordered: Sequence[Post]) -> dict[str, list[Archive]]:
             if month is None:
                 month = month_of[published] = f"{published.year:04d}-{published.month:02d}"
             months[month].append(post)
-    groups = {"tags": tags, "sources": sources, "authors": authors, "months": months}
+    groups = {
+        "tags": tags,
+        "sources": sources,
+        "categories": categories,
+        "authors": authors,
+        "months": months,
+    }
     result: dict[str, list[Archive]] = {}
     for kind in ARCHIVE_KINDS:
         named = groups[kind]
@@ -299,6 +311,26 @@ def build_site(
         gc.unfreeze()
 
 
+def _feed(build: _Build, path: str, title: str, ordered: Sequence[Post]) -> None:
+    """An Atom feed of the newest of ``ordered`` (newest first), in full, at ``path``."""
+    newest = ordered[: build.settings.publish.site.feed_entries]
+    updated = max((p.published for p in newest if p.published), default=date(1970, 1, 1))
+    base_url = build.context["base_url"]
+    build.page(
+        path,
+        [title, *(digest_of(p) for p in newest)],
+        lambda: build.render(
+            "atom.xml",
+            "",
+            posts=newest,
+            updated=updated,
+            feed_title=title,
+            feed_path=path,
+            post_url=lambda p: urljoin(base_url, post_path(p)),
+        ),
+    )
+
+
 def newest_first(posts: Iterable[Post]) -> list[Post]:
     """By date, newest first; on the same date, the later article first. (Two stable
     sorts on one plain key each: a third of the time of one sort on a pair.)"""
@@ -336,20 +368,12 @@ def _build_site(posts: Sequence[Post], settings: Settings, processes: int | None
         [f"{a.kind}\x1f{a.name}\x1f{len(a.posts)}" for listed in groups.values() for a in listed],
         lambda: build.render("archives.html", "../", groups=groups),
     )
-    newest = ordered[: settings.publish.site.feed_entries]
-    updated = max((p.published for p in newest if p.published), default=date(1970, 1, 1))
     base_url = build.context["base_url"]
-    build.page(
-        FEED_FILE,
-        [digest_of(p) for p in newest],
-        lambda: build.render(
-            "atom.xml",
-            "",
-            posts=newest,
-            updated=updated,
-            post_url=lambda p: urljoin(base_url, post_path(p)),
-        ),
-    )
+    _feed(build, FEED_FILE, settings.site.title, ordered)
+    for kind in FEED_KINDS:
+        for archive in groups[kind]:
+            title = f"{settings.site.title} — {archive.name}"
+            _feed(build, f"{archive.path}{FEED_FILE}", title, archive.posts)
     build.page(
         "sitemap.xml",
         [*slugs, *_dates_as_text(ordered)],
