@@ -120,5 +120,6 @@ def test_title_tags_and_template_saved_from_an_old_page_are_refused(
         stale.text
     )
     assert 'value="Título de la segunda"' in stale.text  # what was typed, still in the form
+    assert "theirs: title “Título de la primera”, tags “uno”" in stale.text  # and theirs
     article = world.store.articles.get(article_id, with_blocks=False)
     assert article.tags == ("uno",)

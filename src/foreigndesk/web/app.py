@@ -568,13 +568,19 @@ def meta(call: Call) -> Response:
         # Nothing is saved; the editor gets the form back as typed, the line beside it.
         return editor(call, status=400, errors={"title_template": problem})
     if not app.store.edits.bump(article_id, _int(_version_of(call), "version")):
+        view = editing.editor_view(app.desk, article_id)
+        theirs = (
+            f"title “{view.translation.title if view.translation else ''}”,"
+            f" tags “{', '.join(view.article.tags)}”,"
+            f" template “{view.article.title_template or ''}”"
+        )
         return editor(
             call,
             status=409,
             errors={
                 "meta": "someone saved this article's title, tags or template while you"
-                " edited them — yours are in the form, not saved; theirs show in the"
-                " preview: save again to keep yours"
+                f" edited them — theirs: {theirs}; yours are in the form, not saved: save"
+                " again to keep yours"
             },
         )
     title = call.field("title")
