@@ -92,6 +92,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    # Room for each command's first sentence whole, not cut at 45 characters.
+    context_settings={"max_content_width": 100},
 )
 
 
@@ -746,7 +748,7 @@ def _exit_on_failures(reporter: RichReporter) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Keep running: check each source when it is due; SIGTERM stops it.")
 @_one_line_errors
 def watch(
     tick: Annotated[
@@ -783,7 +785,7 @@ def _celery_app(config: Path) -> Any:
     return executor
 
 
-@app.command()
+@app.command(short_help="Run a Celery worker over the desk's PostgreSQL store and Redis broker.")
 @_one_line_errors
 def worker(
     queues: Annotated[
@@ -820,7 +822,7 @@ def worker(
     )
 
 
-@app.command()
+@app.command(short_help="Send the workers tasks: due sources and articles waiting for a stage.")
 @_one_line_errors
 def scheduler(
     interval: Annotated[float, typer.Option(help="Seconds between two looks at the store.")] = 30.0,
@@ -941,7 +943,7 @@ def show(
             )
 
 
-@app.command()
+@app.command(short_help="Extract articles again from their stored pages (no fetch).")
 @_one_line_errors
 def reextract(
     article_ids: Annotated[
@@ -983,7 +985,7 @@ def _extracted_json(article: ExtractedArticle) -> dict[str, object]:
     return values
 
 
-@app.command("extract")
+@app.command("extract", short_help="What the desk extracts from one page or file, stored nowhere.")
 @_one_line_errors
 def extract_command(
     page: Annotated[str, typer.Argument(help="An article's URL, or a saved HTML file.")],
@@ -1066,7 +1068,7 @@ def approve(
             out.print(f"approved {article.id} {article.title}{note}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="Triage: translate these articles in full on the next run, within budget.")
 @_one_line_errors
 def pick(
     article_ids: Annotated[list[int], typer.Argument(help="Articles to translate in full.")],

@@ -272,3 +272,16 @@ def test_opml_import_names_every_entry_it_skips(config_path: Path, tmp_path: Pat
     assert len([line for line in out if line.startswith("skipped outline ")]) == 2
     assert any("no xmlUrl — not a feed" in line for line in out)
     assert any("xmlUrl 'ftp://c.example/feed' is not http(s)" in line for line in out)
+
+
+def test_a_source_on_a_private_address_is_named_and_the_setting_to_change(
+    tmp_path: Path, sample_url: str
+) -> None:
+    config = write_config(tmp_path, fetch={"allow_hosts": []})
+    feed = f"{sample_url}feed.xml"
+    assert invoke("source", "add", feed, "--lang", "en", "--config", config).exit_code == 0
+    result = invoke("run", "--config", config)
+    assert result.exit_code == 1
+    [line] = [line for line in lines(result.output) if line.startswith("error:")]
+    assert line.startswith(f"error: source 1 ({feed}): {sample_url}robots.txt: 127.0.0.1")
+    assert line.endswith("add the host to fetch.allow_hosts if it is yours")

@@ -67,8 +67,14 @@ async def check_source(
     except ClaimLost:
         logger.info("source %s: taken over by another worker", source.id)
     except DeskError as exc:
-        # Fetch and feed errors start with the URL they are about.
-        message = f"source {exc}"
+        # Fetch and feed errors start with the URL they are about: the source's own, or
+        # another one fetched for it (its robots.txt, the feed its page announces).
+        said = str(exc)
+        message = (
+            f"source {said}"
+            if said.startswith(f"{source.url}:")
+            else f"source {source.id} ({source.url}): {said}"
+        )
         retry = exc.retry_after if isinstance(exc, Deferred) else None
         try:
             paused = store.sources.record_error(
