@@ -1322,8 +1322,8 @@ def glossary_import(
 
     with _desk(config) as desk:
         target = target_lang or desk.settings.desk.target_lang
-        if not file.exists():
-            raise DeskError(f"{file}: no such file")
+        if not file.is_file():
+            raise DeskError(f"{file}: no such file — give the path of a CSV or TBX file")
         if file.suffix.lower() in {".tbx", ".xml"}:
             entries = parse_tbx(file.read_bytes(), source_lang, target)
         else:
@@ -1400,8 +1400,8 @@ def tm_import(
     from foreigndesk.translate.tmx import read_tmx
 
     with _desk(config) as desk:
-        if not file.exists():
-            raise DeskError(f"{file}: no such file")
+        if not file.is_file():
+            raise DeskError(f"{file}: no such file — give the path of a TMX file")
         target = target_lang or desk.settings.desk.target_lang
         entries = read_tmx(file.read_bytes(), source_lang, target)
         saved = desk.store.memory.save(entries, replace=True)
@@ -1434,7 +1434,9 @@ def _findings_table(findings: list[Finding], targets: dict[int, str]) -> Table:
 
 @qa_app.command("report", hidden=True)
 @_one_line_errors
-def qa_report(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None:
+def qa_report(
+    article_id: int, as_json: JsonOption = False, config: ConfigOption = Path(CONFIG_FILE)
+) -> None:
     """An article's QA findings, checked again on its translation as it stands."""
     with _desk(config) as desk:
         article = desk.store.articles.get(article_id)
@@ -1447,6 +1449,16 @@ def qa_report(article_id: int, config: ConfigOption = Path(CONFIG_FILE)) -> None
         translation = desk.translation(article)
         targets = {i: plain(b.html or "") for i, b in enumerate(translation.blocks)}
         overridden = desk.store.articles.qa_overridden(article_id)
+    if as_json:
+        _print_json(
+            {
+                "id": article_id,
+                "summary": str(qa_summary(findings)),
+                "overridden": overridden,
+                "findings": [finding_dict(f) for f in findings],
+            }
+        )
+        return
     out.print(f"[bold]{escape(article.title or article.url)}[/bold]")
     line = f"QA: {qa_summary(findings)}"
     if overridden:

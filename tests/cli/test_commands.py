@@ -285,3 +285,63 @@ def test_a_source_on_a_private_address_is_named_and_the_setting_to_change(
     [line] = [line for line in lines(result.output) if line.startswith("error:")]
     assert line.startswith(f"error: source 1 ({feed}): {sample_url}robots.txt: 127.0.0.1")
     assert line.endswith("add the host to fetch.allow_hosts if it is yours")
+
+
+def test_translation_memory_round_trip_through_tmx_keeps_markup(
+    tmp_path: Path, sample_url: str
+) -> None:
+    first, second = desk_in(tmp_path / "a"), desk_in(tmp_path / "b")
+    invoke("source", "add", f"{sample_url}articles/bread-oven.html", "--lang", "en",
+           "--config", first)  # fmt: skip
+    invoke("run", "--config", first)
+    store = Store.open(load_settings(first).database_url)
+    try:
+        from foreigndesk.translate.memory import human_entry
+
+        store.memory.save(
+            [human_entry("A <em>warm</em> loaf &amp; butter", "Un pan <em>caliente</em> &amp;"
+                         ' <a href="https://x.test/">mantequilla</a>', "en", "es")],
+            replace=True,
+        )  # fmt: skip
+        before = sorted((e.source_text, e.target_text, e.origin) for e in store.memory.entries())
+    finally:
+        store.close()
+    tmx = tmp_path / "memory.tmx"
+    written = invoke("tm", "export", tmx, "--config", first)
+    assert lines(written.output) == [f"{len(before)} units written to {tmx}"]
+    assert "<bpt" in tmx.read_text(encoding="utf-8")
+    read = invoke("tm", "import", tmx, "--from", "en", "--to", "es", "--config", second)
+    assert lines(read.output) == [f"{len(before)} units read, {len(before)} stored (en→es)"]
+    store = Store.open(load_settings(second).database_url)
+    try:
+        after = sorted((e.source_text, e.target_text, e.origin) for e in store.memory.entries())
+    finally:
+        store.close()
+    assert after == before
+    missing = invoke("tm", "import", tmp_path / "nope.tmx", "--config", second)
+    assert missing.exit_code == 1
+    assert lines(missing.output) == [
+        f"error: {tmp_path / 'nope.tmx'}: no such file — give the path of a TMX file"
+    ]
+
+
+def test_every_list_and_show_command_speaks_json(config_path: Path, sample_url: str) -> None:
+    invoke("source", "add", f"{sample_url}articles/bread-oven.html", "--lang", "en",
+           "--config", config_path)  # fmt: skip
+    invoke("run", "--config", config_path)
+    invoke("glossary", "add", "Mill Street", "calle Mill", "--config", config_path)
+    for command in (
+        ["source", "list"],
+        ["articles", "list"],
+        ["show", "1"],
+        ["qa", "1"],
+        ["glossary", "list"],
+        ["user", "list"],
+        ["engines"],
+    ):
+        result = invoke(*command, "--json", "--config", config_path)
+        assert result.exit_code == 0, (command, result.output)
+        json.loads(result.output)
+    assert json.loads(invoke("glossary", "list", "--json", "--config", config_path).output) == [
+        {"en": "Mill Street", "es": "calle Mill"}
+    ]
