@@ -404,3 +404,27 @@ def test_the_inbox_shows_each_title_in_both_languages(
     assert (
         f'<span class="translated-title" lang="es">{escape(translated, quote=False)}</span>' in row
     )
+
+
+def test_a_source_filed_in_a_category_and_the_inbox_filtered_by_it(
+    world: DeskWorld, signed_in: TestClient
+) -> None:
+    payloads = world.store.articles.get(world.articles["payloads"], with_blocks=False)
+    source = world.store.sources.get(payloads.source_id)
+    assert source is not None
+    post(
+        signed_in,
+        f"/sources/{source.id}",
+        f"/sources?edit={source.id}",
+        url=source.url,
+        lang=source.lang,
+        license=source.license or "",
+        engine="",
+        title=source.title or "",
+        category="Pruebas",
+    )
+    assert world.store.sources.categories() == ["Pruebas"]
+    page = signed_in.get("/?status=all&category=Pruebas").text
+    shown = set(re.findall(r'name="ids" value="(\d+)"', page))
+    assert shown == {str(payloads.id)}
+    assert "Pruebas" in signed_in.get("/sources").text
