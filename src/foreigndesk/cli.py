@@ -45,11 +45,36 @@ from foreigndesk.translate.languages import base_language
 from foreigndesk.watch import DEFAULT_TICK, Watcher
 
 
+def _plain_labels(command: Any) -> None:
+    """Help in the form every Unix command's has: ``ARTICLE_IDS...`` and ``--lang LANG``
+    rather than typer's ``{article_ids}... <list[int]>`` and ``--lang <str>``."""
+    for param in getattr(command, "params", []):
+        if getattr(param, "is_flag", False) or param.metavar is not None:
+            continue
+        if getattr(getattr(param, "type_descriptor", None), "is_choice", False):
+            continue  # its choices are its label: [discovered|fetched|…]
+        label = (param.name or "value").upper()
+        many = param.nargs != 1 or getattr(param, "multiple", False)
+        if param.param_type_name == "argument":
+            shown = label + ("..." if many else "")
+            required = param.required
+            param.metavar = shown
+            param.get_usage_pieces = lambda ctx, shown=shown, required=required: [
+                shown if required else f"[{shown}]"
+            ]
+            param.display_type_rich = lambda ctx: None
+        else:
+            param.metavar = label
+    for sub in getattr(command, "commands", {}).values():
+        _plain_labels(sub)
+
+
 class _Root(TyperGroup):
     """The command's root: a mistake in how it was called is one line that names the
     command's help (status 2), never a box or a traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        _plain_labels(self)
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
         try:

@@ -35,11 +35,11 @@ def test_version() -> None:
     [
         (
             ["show", "abc"],
-            "error: Invalid value for 'article_id': Input should be a valid integer, unable to"
+            "error: Invalid value for 'ARTICLE_ID': Input should be a valid integer, unable to"
             " parse string as an integer — see `foreigndesk show --help`",
         ),
         (["frobnicate"], "error: No such command 'frobnicate' — see `foreigndesk --help`"),
-        (["source", "add"], "error: Missing argument 'url' — see `foreigndesk source add --help`"),
+        (["source", "add"], "error: Missing argument 'URL' — see `foreigndesk source add --help`"),
     ],
 )
 def test_a_usage_mistake_is_one_line_and_status_2(
@@ -345,3 +345,34 @@ def test_every_list_and_show_command_speaks_json(config_path: Path, sample_url: 
     assert json.loads(invoke("glossary", "list", "--json", "--config", config_path).output) == [
         {"en": "Mill Street", "es": "calle Mill"}
     ]
+
+
+COMMANDS = [
+    ["init"], ["run"], ["watch"], ["show"], ["pick"], ["dismiss"], ["approve"], ["build"],
+    ["publish"], ["serve"], ["desk"], ["source", "add"], ["source", "edit"], ["source", "remove"],
+    ["source", "list"], ["source", "import"], ["source", "export"], ["articles", "list"],
+    ["glossary", "add"], ["glossary", "list"], ["tm", "export"], ["tm", "import"], ["qa"],
+    ["qa", "check"], ["user", "add"], ["user", "role"], ["engines"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_reads_as_unix_help(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    usage = result.output.splitlines()[0]
+    assert usage.startswith(f"Usage: foreigndesk {' '.join(command)}")
+    assert "{" not in usage and "<" not in usage
+    assert "<str>" not in result.output and "<int>" not in result.output
+    assert "<path>" not in result.output and "<bool>" not in result.output
+
+
+def test_source_add_help_names_every_kind_of_source() -> None:
+    text = " ".join(invoke("source", "add", "--help").output.split())
+    assert (
+        "Subscribe to a source: an RSS, Atom or JSON feed, a sitemap, a site's homepage (its"
+        " announced feed is followed), or a single article page."
+    ) in text
+    assert "`qa ID` reports an article's findings" in " ".join(
+        invoke("qa", "--help").output.split()
+    )
