@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -90,6 +91,13 @@ class FetchPolicy:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _origin(url: str) -> str:
+    """scheme://host:port — one site, as Retry-After and robots.txt count it."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _without_userinfo(url: str) -> str:
@@ -223,6 +231,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        # One deadline for the whole fetch, every hop of a redirect chain included (the
+        # wait for a host's turn is politeness, not the fetch, and is not counted).
+        left = self.policy.timeout
         for _hop in range(redirects + 1):
             check_url(current)
             if _host(current) != origin_host:
@@ -241,10 +252,15 @@ class Fetcher:
                         raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
                     if delay := self.robots.crawl_delay(current):
                         self.gate.crawl_delay(host, delay)
-                async with self.gate.slot(host), asyncio.timeout(self.policy.timeout):
-                    result, location = await self._request(
-                        current, headers, max_bytes, accept_errors
-                    )
+                async with self.gate.slot(host, _origin(current)):
+                    started = time.monotonic()
+                    try:
+                        async with asyncio.timeout(left):
+                            result, location = await self._request(
+                                current, headers, max_bytes, accept_errors
+                            )
+                    finally:
+                        left -= time.monotonic() - started
             except Unreachable as exc:
                 if current == url:
                     raise
@@ -282,13 +298,15 @@ class Fetcher:
             if status in (429, 503):
                 wait = parse_retry_after(response.headers.get("retry-after"))
                 wait = DEFAULT_COOL_DOWN if wait is None else wait
-                self.gate.cool_down(_host(url), wait)
+                self.gate.cool_down(_origin(url), wait)
                 if not accept_errors:
                     raise Deferred(
                         f"{url}: HTTP {status}, the site asks to wait {wait:.0f} s — tried again"
                         " after that",
                         wait,
                     )
+            else:
+                self.gate.answered(_origin(url))
             if status >= 400 and not accept_errors:
                 raise FetchError(
                     f"{url}: HTTP {status} {response.reason_phrase} — check the URL or try later"

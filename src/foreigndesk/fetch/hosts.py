@@ -1,5 +1,11 @@
-"""Politeness per host: a few requests at a time, a pause between them, and a host's
-own request to wait (Retry-After) honoured for every later request to it."""
+"""Politeness per host: a few requests at a time, a pause between them, and a site's own
+request to wait (Retry-After) honoured for every later request to it.
+
+Requests in flight and the pause between them are counted per host name (one machine);
+a request to wait is kept per origin (scheme, host and port: one site), since two ports of
+a host may be two sites. An origin that keeps refusing (429, 503) is left alone for the
+rest of the session after ``STORM`` refusals in a row, so one bad site costs seconds.
+"""
 
 from __future__ import annotations
 
@@ -38,13 +44,22 @@ class HostCoolingDown(Deferred):
     """The host asked the desk to wait; the request is deferred, not failed for good."""
 
 
+#: Refusals in a row (429, 503) after which an origin is left alone for the session.
+STORM = 3
+
+
+@dataclass
+class _Origin:
+    cooldown_until: float = 0.0
+    refusals: int = 0
+
+
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
     #: The host's own robots.txt Crawl-delay, when it asks for more than the default.
     delay: float | None = None
     next_start: float = 0.0
-    cooldown_until: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -68,6 +83,7 @@ class HostGate:
         self.max_wait = max_wait
         self._total = asyncio.Semaphore(total)
         self._hosts: dict[str, _Host] = {}
+        self._origins: dict[str, _Origin] = {}
 
     def _host(self, host: str) -> _Host:
         if host not in self._hosts:
@@ -83,20 +99,39 @@ class HostGate:
         own = self._host(host).delay
         return self.delay if own is None else own
 
-    def cool_down(self, host: str, seconds: float) -> None:
-        state = self._host(host)
+    def _origin(self, origin: str) -> _Origin:
+        return self._origins.setdefault(origin, _Origin())
+
+    def cool_down(self, origin: str, seconds: float) -> None:
+        """The site at ``origin`` refused (429, 503) and asked for ``seconds``."""
+        state = self._origin(origin)
         state.cooldown_until = max(state.cooldown_until, self.clock() + seconds)
+        state.refusals += 1
+
+    def answered(self, origin: str) -> None:
+        """The site answered: its refusals in a row start again from none."""
+        if origin in self._origins:
+            self._origins[origin].refusals = 0
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one of the host's slots, starting no sooner than the delay allows."""
+    async def slot(self, host: str, origin: str | None = None) -> AsyncIterator[None]:
+        """Hold one of the host's slots, starting no sooner than the delay allows and
+        the site's own request to wait (for ``origin``, its scheme://host:port)."""
         state = self._host(host)
+        site = self._origins.get(origin or host)
+        if site is not None and site.refusals >= STORM:
+            raise HostCoolingDown(
+                f"{origin or host} refused {site.refusals} requests in a row — left alone"
+                " for this run; its pages are tried again on a later one",
+                max(site.cooldown_until - self.clock(), 0.0),
+            )
+        cooldown_until = site.cooldown_until if site is not None else 0.0
         async with state.slots, self._total:
-            wait = state.cooldown_until - self.clock()
+            wait = cooldown_until - self.clock()
             if wait > self.max_wait:
                 raise HostCoolingDown(
-                    f"{host} asked the desk to wait {wait:.0f} s more — the page is tried"
-                    " again on a later run",
+                    f"{origin or host} asked the desk to wait {wait:.0f} s more — the page is"
+                    " tried again on a later run",
                     wait,
                 )
             if self.shared is not None:
@@ -108,7 +143,7 @@ class HostGate:
                     yield
                 return
             async with state.lock:
-                start = max(self.clock(), state.next_start, state.cooldown_until)
+                start = max(self.clock(), state.next_start, cooldown_until)
                 state.next_start = start + self.delay_of(host)
             pause = start - self.clock()
             if pause > 0:
