@@ -113,10 +113,32 @@ class _Released(httpx.AsyncByteStream):
     async def aclose(self) -> None:
         try:
             await self._stream.aclose()
+            if self._pool is not None:
+                await _close_tainted(self._pool)
         finally:
             if self._pool is not None:
                 self._pool.open -= 1
                 self._pool = None
+
+
+async def _close_tainted(pool: _Pool) -> None:
+    """Close every idle connection that holds bytes past the response it last gave.
+
+    Bytes behind a complete response are a second response smuggled in (or a server that
+    cannot count): reused, the connection would hand them over as the answer to the next
+    request. httpcore keeps them in the connection's h11 state (``trailing_data``); a
+    connection whose state cannot be read is closed as well, to be safe. (Bytes that
+    arrive later, on an idle connection, httpcore itself treats as the server hanging up.)
+    """
+    inner = getattr(pool.transport, "_pool", None)
+    for connection in list(getattr(inner, "connections", ())):
+        if not connection.is_idle():
+            continue
+        http11 = getattr(connection, "_connection", None)
+        state = getattr(http11, "_h11_state", None)
+        trailing = getattr(state, "trailing_data", None)
+        if http11 is not None and (trailing is None or trailing[0]):
+            await connection.aclose()
 
 
 class PerHostTransport(httpx.AsyncBaseTransport):
