@@ -5,33 +5,46 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# The demo needs the package alone; the tests need the dev tools and the argos extra.
+DEMO_STAMP := $(VENV)/.demo-$(SUM)
+TEST_STAMP := $(VENV)/.test-$(SUM)
 DEMO_DIR ?= demo-desk
 DEMO_SOURCE_PORT ?= 8765
 DEMO_PORT ?= 8000
 
-.PHONY: setup system-packages test lint typecheck demo screenshots clean
+.PHONY: setup setup-dev system-packages test lint typecheck demo screenshots clean
 
-setup: system-packages $(STAMP)
+setup: system-packages $(DEMO_STAMP)
+
+setup-dev: system-packages $(TEST_STAMP)
 
 system-packages:
 	@scripts/system-packages
 
-# The argos extra pulls torch in (through stanza): its CPU build goes first, since an
-# unpinned torch makes pip take a CUDA build of several GB.
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,argos]'
-	rm -f $(VENV)/.installed-*
+
+# The package and what it needs to run: a few dozen megabytes, no torch.
+$(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.demo-*
 	touch $@
 
-lint: setup
+# The argos extra pulls torch in (through stanza): its CPU build goes first, since an
+# unpinned torch makes pip take a CUDA build of several GB.
+$(TEST_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,argos]'
+	rm -f $(VENV)/.test-*
+	touch $@
+
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
 test: lint typecheck
@@ -42,7 +55,7 @@ demo: setup
 		BIN=$(BIN) scripts/demo
 
 # docs/screenshots/*.png, from a desk built for the purpose (the tests write none).
-screenshots: setup
+screenshots: setup-dev
 	$(BIN)/python scripts/desk-screenshots
 
 clean:

@@ -87,7 +87,12 @@ def test_the_database_url_can_come_from_the_environment(
 def test_an_unknown_setting_names_itself_and_the_one_meant(
     tmp_path: Path, toml: str, line: str
 ) -> None:
-    config = tmp_path / "desk.toml"
+    assert_refused(tmp_path, toml, line)
+
+
+def assert_refused(folder: Path, toml: str, line: str) -> None:
+    """desk.toml holding ``toml`` is refused with exactly ``line`` (after its path)."""
+    config = folder / "desk.toml"
     config.write_text(toml)
     with pytest.raises(DeskError) as raised:
         load_settings(config)
@@ -116,11 +121,7 @@ def test_an_unknown_setting_names_itself_and_the_one_meant(
 def test_languages_and_locales_are_checked_with_the_nearest_code(
     tmp_path: Path, toml: str, line: str
 ) -> None:
-    config = tmp_path / "desk.toml"
-    config.write_text(toml)
-    with pytest.raises(DeskError) as raised:
-        load_settings(config)
-    assert str(raised.value) == f"{config}: {line}"
+    assert_refused(tmp_path, toml, line)
 
 
 def test_a_wrongly_typed_setting_names_itself(tmp_path: Path) -> None:
