@@ -100,12 +100,20 @@ XXE = b"""<?xml version="1.0"?>
 <item><link>https://news.test/1</link></item></channel></rss>"""
 
 
-@pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
-def test_entity_declarations_are_refused_with_one_line(document: bytes) -> None:
-    with pytest.raises(
-        DeskError, match=r"https://news\.test/rss: refused, it declares XML entities"
-    ):
-        parse_feed(document, "https://news.test/rss")
+@pytest.mark.parametrize(
+    ("document", "title"),
+    [(BILLION_LAUGHS, "&lol9;"), (XXE, "&secret;")],
+    ids=["billion-laughs", "xxe"],
+)
+def test_entity_declarations_are_not_expanded_and_the_items_are_read(
+    document: bytes, title: str
+) -> None:
+    # Issue #12: the DOCTYPE is taken out, not the whole feed refused; the reference to
+    # what it declared is left as it was written.
+    feed = parse_feed(document, "https://news.test/rss")
+
+    assert [e.url for e in feed.entries] == ["https://news.test/1"]
+    assert feed.title == title
 
 
 def test_the_feed_asks_for_its_own_polling_interval() -> None:
@@ -150,10 +158,11 @@ def test_a_feed_in_a_legacy_multibyte_encoding_is_read(encoding: str, title: str
     assert [(e.url, e.title) for e in feed.entries] == [("https://news.test/tides", title)]
 
 
-def test_a_legacy_encoded_feed_declaring_entities_is_still_refused() -> None:
+def test_a_legacy_encoded_feed_declaring_entities_is_read_without_them() -> None:
     doctype = '<!DOCTYPE rss [<!ENTITY boom "boom">]>'
-    with pytest.raises(DeskError, match="refused, it declares XML entities"):
-        parse_feed(legacy_feed("shift_jis", doctype=doctype), "https://news.test/rss")
+    feed = parse_feed(legacy_feed("shift_jis", doctype=doctype), "https://news.test/rss")
+
+    assert [(e.url, e.title) for e in feed.entries] == [("https://news.test/tides", JAPANESE)]
 
 
 def test_a_feed_declaring_an_unknown_encoding_is_one_line_naming_it() -> None:

@@ -92,11 +92,10 @@ def test_a_sitemap_index_lists_children_to_follow() -> None:
     assert sitemap.urls == ()
 
 
-def test_a_sitemap_declaring_entities_is_refused() -> None:
+def test_a_sitemap_declaring_entities_is_read_without_expanding_them() -> None:
     evil = b"""<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY x SYSTEM "file:///etc/passwd">]>
-<urlset><url><loc>&x;</loc></url></urlset>"""
-    with pytest.raises(DeskError, match="declares XML entities"):
-        parse_sitemap(evil, "https://news.test/sitemap.xml")
+<urlset><url><loc>&x;</loc></url><url><loc>https://news.test/a</loc></url></urlset>"""
+    assert parse_sitemap(evil, "https://news.test/sitemap.xml").urls == ("https://news.test/a",)
 
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>

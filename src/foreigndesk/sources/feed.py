@@ -3,7 +3,9 @@
 feedparser is always handed bytes we fetched ourselves, never a URL: it must not make
 requests of its own past our fetch layer's limits, guard and User-Agent. Only http(s)
 links are taken (feedparser passes ``javascript:`` and ``data:`` through), each URL once
-however many entries repeat it or its GUID.
+however many entries repeat it or its GUID. A feed's DOCTYPE is taken out before it is
+parsed (:func:`~foreigndesk.sources.xmlsafety.defuse`): an entity it declares is never
+expanded, and its items are read all the same.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from foreigndesk.errors import DeskError
-from foreigndesk.sources.xmlsafety import screen
+from foreigndesk.sources.xmlsafety import defuse
 
 _UPDATE_PERIODS = {
     "hourly": 3600,
@@ -64,7 +66,7 @@ def _interval(parsed: feedparser.FeedParserDict) -> int | None:
 
 def parse_feed(content: bytes, url: str) -> Feed:
     """The feed's entries with absolute http(s) links, in feed order, each URL once."""
-    screen(content, url)
+    content = defuse(content, url)
     parsed = feedparser.parse(content, response_headers={"content-location": url})
     version = parsed.get("version") or ""
     if not version and not parsed.entries:

@@ -1,20 +1,25 @@
 """Checking one source: fetch it, find out what it is, collect its article URLs.
 
 A homepage is followed to the feed it announces (once: the source then points at the
-feed); a sitemap index is walked breadth-first to a depth cap with a visited set. How
-long to wait before the next check is decided here too, from what the source asked for
-and how often it has had something new.
+feed); when that feed cannot be had, the page itself is taken as a single article, with a
+warning that says why, and the feed is tried again at the next check. A sitemap index is
+walked breadth-first to a depth cap with a visited set. How long to wait before the next
+check is decided here too, from what the source asked for and how often it has had
+something new.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
-from foreigndesk.errors import DeskError
+from foreigndesk.errors import Deferred, DeskError
 from foreigndesk.fetch import Fetcher
 from foreigndesk.sources.read import SourceRead, read_source
 from foreigndesk.sources.sitemap import parse_sitemap
+
+logger = logging.getLogger(__name__)
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
 
@@ -54,11 +59,19 @@ async def poll_source(
     read = read_source(result.content, result.content_type, result.final_url)
     moved_to = None
     if read.kind == "homepage":
-        moved_to = read.follow[0]
-        result = await fetcher.get(moved_to)
-        read = read_source(result.content, result.content_type, result.final_url)
-        if read.kind not in {"feed", "sitemap"}:
-            raise DeskError(f"{moved_to}: announced as a feed but is not one — add the feed URL")
+        page, moved_to = result.final_url, read.follow[0]
+        try:
+            result = await fetcher.get(moved_to)
+            read = read_source(result.content, result.content_type, result.final_url)
+            if read.kind not in {"feed", "sitemap"}:
+                raise DeskError(
+                    f"{moved_to}: announced as a feed but is not one — add the feed URL"
+                )
+        except Deferred:
+            raise  # the feed's site asks to be asked later: the source is, feed and all
+        except DeskError as exc:
+            logger.warning("%s", feed_not_used(page, moved_to, exc))
+            return page_as_article(page, hint)
     urls = list(read.urls)
     if read.kind == "sitemap" and read.follow:
         urls += await _walk_sitemaps(fetcher, url, read, sitemap_depth)
@@ -72,6 +85,24 @@ async def poll_source(
         interval_hint=max(hints) if hints else None,
         moved_to=moved_to,
     )
+
+
+def feed_not_used(page: str, feed: str, why: DeskError) -> str:
+    """The warning line for a page whose announced feed cannot be had: the page, the feed,
+    why (the error's own line, less the feed's address it starts with), what was done."""
+    reason = str(why).removeprefix(f"{feed}: ")
+    return (
+        f"{page}: the feed it announces, {feed}, cannot be had ({reason}) — the page itself"
+        " is taken as a single article; the feed is tried again at the next check"
+    )
+
+
+def page_as_article(page: str, interval_hint: int | None = None) -> Poll:
+    """A page whose announced feed cannot be had, taken as one article of its own.
+
+    The page's validators are not kept: a page that has not changed would answer the next
+    check with 304, and its feed would not be tried again until it did."""
+    return Poll(kind="url", urls=(page,), interval_hint=interval_hint)
 
 
 async def _walk_sitemaps(fetcher: Fetcher, root: str, index: SourceRead, depth: int) -> list[str]:

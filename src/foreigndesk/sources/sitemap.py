@@ -2,7 +2,9 @@
 
 An index is followed to at most ``depth`` levels with a visited set, so an index that
 lists itself, or two that list each other, end at once. News sitemaps are ordinary
-sitemaps with extra tags; their ``<loc>`` is what counts.
+sitemaps with extra tags; their ``<loc>`` is what counts. A sitemap's DOCTYPE is taken
+out before it is parsed, so an entity it declares is never expanded, and a ``<loc>`` that
+refers to one is left out.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from lxml import etree
 
 from foreigndesk.errors import DeskError
 from foreigndesk.sources.feed import http_url
-from foreigndesk.sources.xmlsafety import parser, screen
+from foreigndesk.sources.xmlsafety import defuse, parser
 
 MAX_URLS = 50_000  # the protocol's own limit per file
 
@@ -47,7 +49,7 @@ def parse_sitemap(content: bytes, url: str, cap: int = 50 * 1024 * 1024) -> Site
         content = _ungzip(content, cap)
     except (zlib.error, gzip.BadGzipFile) as exc:
         raise DeskError(f"{url}: a corrupt gzipped sitemap ({exc})") from exc
-    screen(content, url)
+    content = defuse(content, url)
     try:
         root = etree.fromstring(content, parser=parser())
     except etree.XMLSyntaxError as exc:
@@ -59,6 +61,9 @@ def parse_sitemap(content: bytes, url: str, cap: int = 50 * 1024 * 1024) -> Site
         (element.text or "").strip()
         for element in root.iter("{*}loc", "loc")
         if etree.QName(element.getparent()).localname in {"url", "sitemap"}
+        # A reference to an entity the sitemap declared is left unexpanded: the address
+        # around it is not one to take.
+        and not any(child.tag is etree.Entity for child in element)
     ]
     cleaned = list(dict.fromkeys(u for u in (http_url(url, loc) for loc in locs) if u))[:MAX_URLS]
     if name == "sitemapindex":
