@@ -92,6 +92,12 @@ class FetchSettings(_Section):
     max_bytes: int = Field(
         10 * 1024 * 1024, description="Largest page or feed accepted, counted decoded."
     )
+    max_wait: float = Field(
+        60.0,
+        ge=0,
+        description="Longest a site's own request to wait (Retry-After) is waited out within "
+        "a run, in seconds; a longer one leaves its pages to a later run.",
+    )
     retry_base_seconds: float = Field(
         60.0,
         description="First wait before a failed article is tried again; it doubles, with "

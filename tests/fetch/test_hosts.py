@@ -43,3 +43,10 @@ def test_a_host_with_a_crawl_delay_is_paced_and_the_others_are_not() -> None:
     # The other host's requests never waited: they all went before the slow host's
     # second one, which had to sleep for its delay.
     assert max(entries["site.test"]) <= slow[1]
+
+
+def test_a_crawl_delay_is_its_sites_own_not_every_port_of_the_host() -> None:
+    gate = HostGate(per_host=4, delay=0.0)
+    gate.crawl_delay("http://site.test:8080", 5.0)
+    assert gate.delay_of("http://site.test:8080") == 5.0
+    assert gate.delay_of("http://site.test:8081") == 0.0

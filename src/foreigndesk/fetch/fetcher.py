@@ -73,6 +73,8 @@ class FetchPolicy:
     total: int = 64
     allow_hosts: frozenset[str] = field(default_factory=frozenset)
     obey_robots: bool = True
+    #: The longest a site's own request to wait is waited out within a run.
+    max_wait: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Settings, allow_hosts: Iterable[str] = ()) -> FetchPolicy:
@@ -86,6 +88,7 @@ class FetchPolicy:
             host_delay=options.host_delay,
             total=options.concurrency,
             allow_hosts=frozenset(options.allow_hosts) | frozenset(allow_hosts),
+            max_wait=options.max_wait,
         )
 
 
@@ -152,7 +155,11 @@ class Fetcher:
             trust_env=False,
         )
         self.gate = HostGate(
-            per_host=policy.per_host, delay=policy.host_delay, total=policy.total, shared=shared
+            per_host=policy.per_host,
+            delay=policy.host_delay,
+            total=policy.total,
+            shared=shared,
+            max_wait=policy.max_wait,
         )
         self.robots = Robots(policy.robots_agent, self._download_robots, robots_store)
 
@@ -251,7 +258,7 @@ class Fetcher:
                     if refusal:
                         raise FetchError(f"{current}: {refusal} — the desk does not fetch it")
                     if delay := self.robots.crawl_delay(current):
-                        self.gate.crawl_delay(host, delay)
+                        self.gate.crawl_delay(_origin(current), delay)
                 async with self.gate.slot(host, _origin(current)):
                     started = time.monotonic()
                     try:

@@ -52,13 +52,13 @@ STORM = 3
 class _Origin:
     cooldown_until: float = 0.0
     refusals: int = 0
+    #: The site's robots.txt Crawl-delay, when it asks for more than the default.
+    delay: float | None = None
 
 
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
-    #: The host's own robots.txt Crawl-delay, when it asks for more than the default.
-    delay: float | None = None
     next_start: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -72,7 +72,7 @@ class HostGate:
         delay: float = 0.0,
         total: int = 64,
         clock: Callable[[], float] = time.monotonic,
-        max_wait: float = 30.0,
+        max_wait: float = 60.0,
         shared: Slots | None = None,
     ) -> None:
         #: Where the per-host limit and pacing are kept when other processes fetch too.
@@ -90,14 +90,15 @@ class HostGate:
             self._hosts[host] = _Host(asyncio.Semaphore(self.per_host))
         return self._hosts[host]
 
-    def crawl_delay(self, host: str, seconds: float) -> None:
-        """The host's robots.txt asks for ``seconds`` between requests: honoured for that
-        host alone (capped at a minute), never lowering the desk's own delay."""
-        self._host(host).delay = min(max(seconds, self.delay), 60.0)
+    def crawl_delay(self, origin: str, seconds: float) -> None:
+        """The site's robots.txt asks for ``seconds`` between requests: honoured for that
+        site alone (its origin, as robots.txt is; capped at a minute), never lowering the
+        desk's own delay."""
+        self._origin(origin).delay = min(max(seconds, self.delay), 60.0)
 
-    def delay_of(self, host: str) -> float:
-        own = self._host(host).delay
-        return self.delay if own is None else own
+    def delay_of(self, origin: str) -> float:
+        site = self._origins.get(origin)
+        return self.delay if site is None or site.delay is None else site.delay
 
     def _origin(self, origin: str) -> _Origin:
         return self._origins.setdefault(origin, _Origin())
@@ -137,14 +138,15 @@ class HostGate:
             if self.shared is not None:
                 key = f"host:{host}"
                 async with self.shared.hold(key, self.per_host):
-                    pause = max(await self.shared.start_after(key, self.delay_of(host)), wait)
+                    delay = self.delay_of(origin or host)
+                    pause = max(await self.shared.start_after(key, delay), wait)
                     if pause > 0:
                         await asyncio.sleep(pause)
                     yield
                 return
             async with state.lock:
                 start = max(self.clock(), state.next_start, cooldown_until)
-                state.next_start = start + self.delay_of(host)
+                state.next_start = start + self.delay_of(origin or host)
             pause = start - self.clock()
             if pause > 0:
                 await asyncio.sleep(pause)
