@@ -45,9 +45,13 @@ def http_url(base: str, link: str | None) -> str | None:
     """``link`` made absolute against ``base``, or None unless it is http(s)."""
     if not link or not link.strip():
         return None
-    absolute = urljoin(base, link.strip())
-    parts = urlsplit(absolute)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        absolute = urljoin(base, link.strip())
+        parts = urlsplit(absolute)
+        host = parts.hostname
+    except ValueError:  # "http://[::1/": not a URL (an unclosed IPv6 bracket, say)
+        return None
+    if parts.scheme not in {"http", "https"} or not host:
         return None
     return absolute
 
