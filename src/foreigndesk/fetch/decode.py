@@ -64,11 +64,12 @@ class _Stage:
     def _feed_zlib(self, data: bytes, limit: int) -> bytes:
         assert self._zlib is not None
         out = self._zlib.decompress(self._zlib.unconsumed_tail + data, max(limit, 1))
-        if self._zlib.eof and self._zlib.unused_data and self.encoding != "deflate":
-            # Concatenated gzip members: start the next one.
+        # Concatenated gzip members: each ended one starts the next, in a loop (thousands
+        # of empty members in one chunk are as valid as two, and no deeper).
+        while self._zlib.eof and self._zlib.unused_data and self.encoding != "deflate":
             rest = self._zlib.unused_data
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += self._feed_zlib(rest, max(limit - len(out), 1))
+            out += self._zlib.decompress(rest, max(limit - len(out), 1))
         return out
 
     @property

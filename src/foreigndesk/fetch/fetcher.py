@@ -123,11 +123,38 @@ def _why(exc: Exception) -> str:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[::1/": an address no parser takes
+        raise FetchError(f"{url}: not a valid URL ({exc}) — fix the URL") from exc
     if parts.scheme not in {"http", "https"}:
         raise FetchError(f"{url}: only http and https URLs can be fetched — fix the URL")
     if not parts.hostname:
         raise FetchError(f"{url}: the URL has no host — fix the URL")
+
+
+def _undialable(url: str) -> str | None:
+    """Why ``url`` cannot be dialled at all (a port past 65535, a host such as
+    ``0177.0.0.1`` that the HTTP client refuses to parse), or None."""
+    try:
+        urlsplit(url).port  # noqa: B018 - it raises for a port out of range
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"not a valid URL ({exc})"
+    return None
+
+
+#: Where a response's Location is kept, out of httpx's sight: httpx builds the request a
+#: redirect asks for even when it is not to follow it, and fails (a traceback, or "no HTTP
+#: answer") on a Location such as ``javascript:alert(1)`` or ``http://0177.0.0.1/``. The
+#: fetcher follows redirects itself, and judges every Location as it judges any URL.
+_LOCATION = "x-foreigndesk-location"
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    if "location" in response.headers:
+        response.headers[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
 
 
 class Fetcher:
@@ -150,6 +177,7 @@ class Fetcher:
                 guard, resolver, per_host=policy.per_host, max_hosts=policy.total * 2
             ),
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            event_hooks={"response": [_hide_location]},
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=False,
             trust_env=False,
@@ -173,7 +201,8 @@ class Fetcher:
         await self._client.aclose()
 
     async def _download_robots(self, url: str) -> tuple[int, bytes]:
-        """robots.txt itself: up to five redirects, 500 KiB, no robots check of its own.
+        """robots.txt itself: up to five redirects, its first 500 KiB (RFC 9309: the rest is
+        not read, and a longer file is no less a robots.txt), no robots check of its own.
 
         A host that answers with a redirect to somewhere that cannot be had (an address
         the SSRF guard refuses, a name that does not resolve) has no robots.txt to give:
@@ -181,7 +210,12 @@ class Fetcher:
         """
         try:
             result = await self.get(
-                url, check_robots=False, max_bytes=500 * 1024, redirects=5, accept_errors=True
+                url,
+                check_robots=False,
+                max_bytes=500 * 1024,
+                redirects=5,
+                accept_errors=True,
+                truncate=True,
             )
         except RedirectUnreachable as exc:
             logger.info("robots.txt unavailable: %s", exc)
@@ -198,8 +232,10 @@ class Fetcher:
         max_bytes: int | None = None,
         redirects: int = MAX_REDIRECTS,
         accept_errors: bool = False,
+        truncate: bool = False,
     ) -> FetchResult:
-        """Fetch ``url``; raises FetchError (Deferred for "come back later") with the fix."""
+        """Fetch ``url``; raises FetchError (Deferred for "come back later") with the fix.
+        With ``truncate``, content past ``max_bytes`` is not read, instead of refused."""
         try:
             return await self._get(
                 url,
@@ -209,6 +245,7 @@ class Fetcher:
                 max_bytes or self.policy.max_bytes,
                 redirects,
                 accept_errors,
+                truncate,
             )
         except TooLarge as exc:
             cap = max_bytes or self.policy.max_bytes
@@ -230,6 +267,7 @@ class Fetcher:
         max_bytes: int,
         redirects: int,
         accept_errors: bool,
+        truncate: bool = False,
     ) -> FetchResult:
         current = url
         origin_host = _host(url)
@@ -243,16 +281,20 @@ class Fetcher:
         left = self.policy.timeout
         for _hop in range(redirects + 1):
             check_url(current)
-            if _host(current) != origin_host:
-                # A cross-host hop carries no credentials and no validators of ours.
-                current = _without_userinfo(current)
-                headers = {
-                    k: v
-                    for k, v in headers.items()
-                    if k.lower() not in _CREDENTIAL_HEADERS and not k.lower().startswith("if-")
-                }
-            host = _host(current)
             try:
+                # A URL that cannot be dialled cannot be had, like an address the guard
+                # refuses (and a redirect to one is a redirect to nowhere).
+                if (problem := _undialable(current)) is not None:
+                    raise Unreachable(f"{current}: {problem} — check the URL")
+                if _host(current) != origin_host:
+                    # A cross-host hop carries no credentials and no validators of ours.
+                    current = _without_userinfo(current)
+                    headers = {
+                        k: v
+                        for k, v in headers.items()
+                        if k.lower() not in _CREDENTIAL_HEADERS and not k.lower().startswith("if-")
+                    }
+                host = _host(current)
                 if check_robots and self.policy.obey_robots:
                     refusal = await self.robots.verdict(current)
                     if refusal:
@@ -264,7 +306,7 @@ class Fetcher:
                     try:
                         async with asyncio.timeout(left):
                             result, location = await self._request(
-                                current, headers, max_bytes, accept_errors
+                                current, headers, max_bytes, accept_errors, truncate
                             )
                     finally:
                         left -= time.monotonic() - started
@@ -276,11 +318,22 @@ class Fetcher:
                 ) from exc
             if location is None:
                 return FetchResult(**{**result.__dict__, "url": url})
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError as exc:  # Location: http://[::1/ — a redirect to nowhere
+                raise RedirectUnreachable(
+                    f"{url}: redirected to {location!r}, which cannot be had (not a valid"
+                    f" URL: {exc})"
+                ) from exc
         raise FetchError(f"{url}: more than {redirects} redirects — check the URL")
 
     async def _request(
-        self, url: str, headers: dict[str, str], max_bytes: int, accept_errors: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+        accept_errors: bool,
+        truncate: bool = False,
     ) -> tuple[FetchResult, str | None]:
         try:
             request = self._client.build_request("GET", url, headers=headers)
@@ -300,8 +353,8 @@ class Fetcher:
             ) from exc
         try:
             status = response.status_code
-            if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
-                return self._result(url, response, b""), response.headers["location"]
+            if status in (301, 302, 303, 307, 308) and response.headers.get(_LOCATION):
+                return self._result(url, response, b""), response.headers[_LOCATION]
             if status in (429, 503):
                 wait = parse_retry_after(response.headers.get("retry-after"))
                 wait = DEFAULT_COOL_DOWN if wait is None else wait
@@ -322,13 +375,17 @@ class Fetcher:
                 return self._result(url, response, b""), None
             declared = response.headers.get("content-length", "")
             encoding = response.headers.get("content-encoding")
-            if declared.isdigit() and not encoding and int(declared) > max_bytes:
+            if declared.isdigit() and not encoding and int(declared) > max_bytes and not truncate:
                 raise TooLarge(declared)
             decoder = CappedDecoder(encoding, max_bytes)
+            chunks: list[bytes] = []
             try:
-                chunks = [decoder.feed(chunk) async for chunk in response.aiter_raw()]
+                async for chunk in response.aiter_raw():
+                    chunks.append(decoder.feed(chunk))
             except TooLarge:
-                raise
+                if not truncate:
+                    raise
+                # What came before the chunk that passed the cap is kept; the rest is not read.
             except FetchError as exc:  # the decoder knows no URL
                 raise FetchError(f"{url}: {exc} — the site sent it broken; try later") from exc
             return self._result(url, response, b"".join(chunks)), None

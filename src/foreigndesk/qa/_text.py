@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from html import unescape
@@ -94,8 +95,19 @@ def without_links(text: str, fill: str = " ") -> str:
     return text
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def _identifier() -> Any:
+    """py3langid's model, loaded once per process: the checks of several articles run on
+    threads at once, and each loading its own copy (about 80 MB each) took a run past
+    500 MB. A second thread asking while it loads waits for it."""
+    with _loading:
+        return _load_identifier()
+
+
+@lru_cache(maxsize=1)
+def _load_identifier() -> Any:
     from py3langid.langid import (  # type: ignore[import-untyped]
         MODEL_FILE,
         LanguageIdentifier,
