@@ -65,7 +65,7 @@ TO_LOOPBACK = r"redirected to \S+, which cannot be had \(.*a loopback address"
 TO_NOWHERE = r"redirected to \S+, which cannot be had \(.*not a valid URL"
 TOO_MANY = r"more than 10 redirects"
 TOO_LARGE = r"larger than 1048576 bytes"
-TOO_SLOW = r"not fetched within 2 s"
+TOO_SLOW = r"not fetched within 6 s"
 NO_ROBOTS = r"robots\.txt could not be read \(status {}\); the site is left alone"
 #: Markers hostile answers carry that must reach neither the built site nor the store.
 SMUGGLED = "SMUGGLEDMARKER"
