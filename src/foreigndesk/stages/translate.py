@@ -175,14 +175,13 @@ def translated_titles(
             )
     found: dict[int, str] = {}
     for lang, wanted in by_lang.items():
-        entries: dict[str, list[MemoryEntry]] = {}
-        hashes = {segment: source_hash(segment) for _, segment in wanted}
-        for entry in ctx.store.memory.candidates(hashes.values(), lang, target):
-            entries.setdefault(entry.source_hash, []).append(entry)
+        known = remembered(
+            ctx, [segment for _, segment in wanted], lang, target, [], Glossary(lang, target),
+            any_machine=True,
+        )  # fmt: skip
         for article_id, segment in wanted:
-            chosen = choose(entries.get(hashes[segment], []), [], "", any_machine=True)
-            if chosen is not None:
-                found[article_id] = unescape(chosen.target_text)
+            if segment in known:
+                found[article_id] = unescape(known[segment].target_text)
     return found
 
 
