@@ -2,12 +2,11 @@
 
 The page is followed to the feed it announces; when that feed is refused by the address
 guard, missing, too slow, kept out by robots.txt or not a feed at all, the page itself is
-the source's one article, and a warning names the page, the feed and why.
+the source's one article, and a warning names the page, the feed and why (the poll's
+note, which `run` prints as a warning line about the source).
 """
 
 from __future__ import annotations
-
-import logging
 
 import pytest
 
@@ -18,7 +17,6 @@ from tests.fakes.web import FixtureWeb, stall
 from tests.fetch.conftest import run_with
 
 RSS = "application/rss+xml"
-LOGGER = "foreigndesk.sources.poll"
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n}: the harbour board met on a grey morning to talk about the tides,"
@@ -44,12 +42,6 @@ def poll(url: str, **policy: object) -> Poll:
     return run_with(lambda fetcher: poll_source(fetcher, url), **policy)
 
 
-def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        r.getMessage() for r in caplog.records if r.name == LOGGER and r.levelno == logging.WARNING
-    ]
-
-
 def assert_page_taken_alone(result: Poll, page: str) -> None:
     assert result.kind == "url"
     assert result.urls == (page,)
@@ -57,16 +49,15 @@ def assert_page_taken_alone(result: Poll, page: str) -> None:
 
 
 def test_a_missing_feed_leaves_the_page_as_one_article(
-    web: FixtureWeb, caplog: pytest.LogCaptureFixture
+    web: FixtureWeb,
 ) -> None:
     web.page("site.test", "/", page_announcing("/rss"))  # /rss answers 404
     page, feed = web.url("site.test", "/"), web.url("site.test", "/rss")
 
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = poll(page)
+    result = poll(page)
 
     assert_page_taken_alone(result, page)
-    [line] = warnings(caplog)
+    line = result.note or ""
     assert line.startswith(f"{page}: the feed it announces, {feed}, cannot be had (")
     assert "HTTP 404" in line
     assert "the page itself is taken as a single article" in line
@@ -74,7 +65,7 @@ def test_a_missing_feed_leaves_the_page_as_one_article(
 
 
 def test_a_feed_at_a_forbidden_address_is_not_fetched_and_the_page_is_taken(
-    web: FixtureWeb, caplog: pytest.LogCaptureFixture
+    web: FixtureWeb,
 ) -> None:
     # 127.0.0.1 is the fixture web itself, but not a host the policy allows.
     feed = f"http://127.0.0.1:{web.port}/rss"
@@ -82,28 +73,26 @@ def test_a_feed_at_a_forbidden_address_is_not_fetched_and_the_page_is_taken(
     web.page("*", "/rss", rss("/a"), RSS)
     page = web.url("site.test", "/")
 
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = poll(page)
+    result = poll(page)
 
     assert_page_taken_alone(result, page)
     assert [h.path for h in web.hits if h.host == "127.0.0.1"] == []
-    [line] = warnings(caplog)
+    line = result.note or ""
     assert line.startswith(f"{page}: the feed it announces, {feed}, cannot be had (")
     assert "a loopback address" in line
 
 
 def test_a_feed_that_does_not_answer_in_time_leaves_the_page(
-    web: FixtureWeb, caplog: pytest.LogCaptureFixture
+    web: FixtureWeb,
 ) -> None:
     web.page("site.test", "/", page_announcing("/rss"))
     web.route("site.test", "/rss", stall(3.0))
     page = web.url("site.test", "/")
 
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = poll(page, timeout=1.0)
+    result = poll(page, timeout=1.0)
 
     assert_page_taken_alone(result, page)
-    [line] = warnings(caplog)
+    line = result.note or ""
     assert "not fetched within 1 s" in line
 
 
@@ -116,34 +105,32 @@ def test_a_feed_that_does_not_answer_in_time_leaves_the_page(
     ids=["a-page", "garbage"],
 )
 def test_a_feed_that_is_not_a_feed_leaves_the_page(
-    web: FixtureWeb, caplog: pytest.LogCaptureFixture, answer: str, content_type: str, why: str
+    web: FixtureWeb, answer: str, content_type: str, why: str
 ) -> None:
     web.page("site.test", "/", page_announcing("/rss"))
     web.page("site.test", "/rss", answer, content_type)
     page = web.url("site.test", "/")
 
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = poll(page)
+    result = poll(page)
 
     assert_page_taken_alone(result, page)
-    [line] = warnings(caplog)
+    line = result.note or ""
     assert why in line
 
 
 def test_a_feed_robots_txt_keeps_out_leaves_the_page(
-    web: FixtureWeb, caplog: pytest.LogCaptureFixture
+    web: FixtureWeb,
 ) -> None:
     web.page("robots.test", "/robots.txt", "User-agent: *\nDisallow: /feeds/\n", "text/plain")
     web.page("robots.test", "/", page_announcing("/feeds/rss"))
     web.page("robots.test", "/feeds/rss", rss("/a"), RSS)
     page = web.url("robots.test", "/")
 
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = poll(page)
+    result = poll(page)
 
     assert_page_taken_alone(result, page)
     assert web.hits_to("robots.test", "/feeds/rss") == []
-    [line] = warnings(caplog)
+    line = result.note or ""
     assert "robots.txt disallows it" in line
 
 

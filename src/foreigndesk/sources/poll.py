@@ -10,7 +10,6 @@ something new.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
@@ -18,8 +17,6 @@ from foreigndesk.errors import Deferred, DeskError
 from foreigndesk.fetch import Fetcher
 from foreigndesk.sources.read import SourceRead, read_source
 from foreigndesk.sources.sitemap import parse_sitemap
-
-logger = logging.getLogger(__name__)
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
 
@@ -36,6 +33,9 @@ class Poll:
     interval_hint: int | None = None
     #: A homepage's feed: the URL the source should point at from now on.
     moved_to: str | None = None
+    #: A warning for the curator about what was done instead of what was asked (a feed
+    #: that could not be had, so the page was taken as an article); the caller says it.
+    note: str | None = None
 
 
 async def poll_source(
@@ -70,8 +70,7 @@ async def poll_source(
         except Deferred:
             raise  # the feed's site asks to be asked later: the source is, feed and all
         except DeskError as exc:
-            logger.warning("%s", feed_not_used(page, moved_to, exc))
-            return page_as_article(page, hint)
+            return page_as_article(page, hint, note=feed_not_used(page, moved_to, exc))
     urls = list(read.urls)
     if read.kind == "sitemap" and read.follow:
         urls += await _walk_sitemaps(fetcher, url, read, sitemap_depth)
@@ -97,12 +96,14 @@ def feed_not_used(page: str, feed: str, why: DeskError) -> str:
     )
 
 
-def page_as_article(page: str, interval_hint: int | None = None) -> Poll:
+def page_as_article(
+    page: str, interval_hint: int | None = None, *, note: str | None = None
+) -> Poll:
     """A page whose announced feed cannot be had, taken as one article of its own.
 
     The page's validators are not kept: a page that has not changed would answer the next
     check with 304, and its feed would not be tried again until it did."""
-    return Poll(kind="url", urls=(page,), interval_hint=interval_hint)
+    return Poll(kind="url", urls=(page,), interval_hint=interval_hint, note=note)
 
 
 async def _walk_sitemaps(fetcher: Fetcher, root: str, index: SourceRead, depth: int) -> list[str]:

@@ -48,6 +48,8 @@ async def check_source(
             options.poll_interval,
             options.max_poll_interval,
         )
+        if poll.note:
+            ctx.reporter.warning(_about(source, poll.note))
         if poll.not_modified:
             store.sources.record_not_modified(source.id, interval, claim=claim)
         else:
@@ -67,14 +69,7 @@ async def check_source(
     except ClaimLost:
         logger.info("source %s: taken over by another worker", source.id)
     except DeskError as exc:
-        # Fetch and feed errors start with the URL they are about: the source's own, or
-        # another one fetched for it (its robots.txt, the feed its page announces).
-        said = str(exc)
-        message = (
-            f"source {said}"
-            if said.startswith(f"{source.url}:")
-            else f"source {source.id} ({source.url}): {said}"
-        )
+        message = _about(source, str(exc))
         retry = exc.retry_after if isinstance(exc, Deferred) else None
         try:
             paused = store.sources.record_error(
@@ -93,3 +88,12 @@ async def check_source(
             )
         logger.warning(message)
         ctx.reporter.error(message)
+
+
+def _about(source: Source, said: str) -> str:
+    """A line about ``source``: fetch and feed errors start with the URL they are about,
+    the source's own or another one fetched for it (its robots.txt, the feed its page
+    announces); the source is named once either way."""
+    if said.startswith(f"{source.url}:"):
+        return f"source {said}"
+    return f"source {source.id} ({source.url}): {said}"
