@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from foreigndesk.models import Severity
 from foreigndesk.qa import BlockPair
 from foreigndesk.qa.consistency import check_consistency
 from foreigndesk.qa.names import check_names
@@ -68,7 +69,8 @@ def test_a_paragraph_pasted_twice_is_a_repeat() -> None:
         ("Newcomers are welcome.", "クラブは火曜日に集まる。"),
     )
     (found,) = check_repeats(article, context())
-    assert found.message == "the same translation as block 0"
+    assert found.message == "the same translation as block 0, whose source differs"
+    assert (found.position, found.severity) == (1, Severity.ERROR)
 
 
 def test_a_sentence_looped_inside_a_block_is_a_repeat() -> None:

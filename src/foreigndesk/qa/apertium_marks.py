@@ -23,10 +23,14 @@ def check_apertium_marks(pair: BlockPair, context: QAContext) -> list[Finding]:
     """A marked word in the target, or words the engine reported unknown, is a warning."""
     findings: list[Finding] = []
     source_marks = set(_MARKED.findall(without_links(pair.source)))
-    for match in _MARKED.finditer(without_links(pair.target)):
+    hashtags = without_links(pair.source).count("#")
+    marked = list(_MARKED.finditer(without_links(pair.target)))
+    for match in marked:
         mark, word = match.group(0)[0], match.group(1)
-        if word in source_marks and mark == "#":
-            continue  # a hashtag the source has too
+        if mark == "#" and (
+            word in source_marks or sum(m.group(0)[0] == "#" for m in marked) <= hashtags
+        ):
+            continue  # a hashtag the source has too, kept or translated
         findings.append(
             finding(
                 NAME,

@@ -18,13 +18,16 @@ PAIRS = {
     "〈": "〉", "《": "》", "“": "”", "«": "»", "〔": "〕", "［": "］",
 }  # fmt: skip
 _CLOSING = {close: open_ for open_, close in PAIRS.items()}
+#: A full-width bracket closed by a half-width one is balanced, if untidy: the
+#: punctuation check says so; here the two widths are one mark.
+_ONE_WIDTH = str.maketrans("（）［］｛｝", "()[]{}")
 
 
 def unbalanced(text: str) -> list[tuple[str, int]]:
     """Marks without their partner, with their offsets, in the order found."""
     stack: list[tuple[str, int]] = []
     stray: list[tuple[str, int]] = []
-    for index, char in enumerate(text):
+    for index, char in enumerate(text.translate(_ONE_WIDTH)):
         if char in PAIRS:
             stack.append((char, index))
         elif char in _CLOSING:
@@ -40,14 +43,17 @@ def unbalanced(text: str) -> list[tuple[str, int]]:
     quotes = [i for i, c in enumerate(text) if c in {'"', "＂"}]
     if len(quotes) % 2:
         stray.append(('"', quotes[-1]))
-    return sorted(stray + stack, key=lambda item: item[1])
+    return sorted(((text[i], i) for _, i in stray + stack), key=lambda item: item[1])
 
 
 def check_brackets(pair: BlockPair, context: QAContext) -> list[Finding]:
-    """Every bracket and quote opened in the target is closed, unless the source is so too."""
+    """Every bracket and quote opened in the target is closed, unless the source is so too.
+
+    An error: a bracket that closes twice or never reads as text run into text (the
+    reader cannot tell where an aside ends), so the article is held until it is fixed."""
     if unbalanced(without_links(pair.source)):
         return []
     return [
-        finding(NAME, Severity.WARNING, f"{mark} has no partner", pair, (index, index + 1))
+        finding(NAME, Severity.ERROR, f"{mark} has no partner", pair, (index, index + 1))
         for mark, index in unbalanced(without_links(pair.target))
     ]

@@ -29,6 +29,13 @@ _PREAMBLE = re.compile(
     r")",
     re.I,
 )
+#: A Japanese answer's first word, and the source openings it translates: "Of course,
+#: delays…" is rightly もちろん、遅延は…, not a model's chatty reply.
+_INTERJECTION = re.compile(r"\s*(?:はい|もちろん|承知しました|かしこまりました)")
+_OPENER = re.compile(
+    r"\s*(?:yes|yeah|sure|certainly|of course|okay|ok|understood|right|sí|claro|por supuesto)\b",
+    re.I,
+)
 _NOTE = re.compile(
     r"(?:^|[\n\s(（])(?:"
     r"\(?(?:translator'?s? )?note\s*[:：]"
@@ -87,7 +94,11 @@ def check_llm_artefacts(pair: BlockPair, context: QAContext) -> list[Finding]:
     """No preamble, note, fence or refusal; not cut short; not in a third language."""
     findings: list[Finding] = []
     target = without_links(pair.target)
-    if (match := _PREAMBLE.match(target)) and not _PREAMBLE.match(pair.source):
+    if (
+        (match := _PREAMBLE.match(target))
+        and not _PREAMBLE.match(pair.source)
+        and not (_INTERJECTION.match(match.group(0)) and _OPENER.match(pair.source))
+    ):
         findings.append(
             finding(
                 NAME, Severity.ERROR, f"preamble {match.group(0).strip()!r}", pair, match.span()

@@ -10,6 +10,7 @@ is the right one and the other is flagged where it occurs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from foreigndesk.models import Finding, Severity
@@ -17,7 +18,10 @@ from foreigndesk.qa._text import is_cjk
 from foreigndesk.qa.context import BlockPair, QAContext, finding
 
 NAME = "names"
-_KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc][\u30a1-\u30fa\u30fc・＝=]{2,}")
+#: A katakana word; a leading ー is a dash (ロイター）ージンバブエ), not part of it.
+_KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa][\u30a1-\u30fa\u30fc・＝=]{2,}")
+#: Small kana and their full-size letters: ェ and エ are one sound written two ways.
+_FULL_SIZE = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][a-zà-ÿ]{2,}(?![\w'’])")
 
 
@@ -36,9 +40,20 @@ def _close(a: str, b: str) -> bool:
     if min(len(fa), len(fb)) < 4 or abs(len(fa) - len(fb)) > 1:
         return False
     if len(fa) == len(fb):
-        return sum(x != y for x, y in zip(fa, fb, strict=True)) == 1
+        differ = [(x, y) for x, y in zip(fa, fb, strict=True) if x != y]
+        return len(differ) == 1 and _variants(*differ[0])
     short, long_ = sorted((fa, fb), key=len)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _variants(a: str, b: str) -> bool:
+    """Whether two letters are one sound spelled two ways: in katakana a voicing mark
+    (ス/ズ), a small letter (ェ/エ) or ヴ/ブ, not two sounds (ド/ス: defend, defence);
+    any two letters of a Latin name (Margarete, Margareth)."""
+    if not ("\u30a0" <= a <= "\u30ff" and "\u30a0" <= b <= "\u30ff"):
+        return True
+    a, b = (unicodedata.normalize("NFD", c)[0].translate(_FULL_SIZE) for c in (a, b))
+    return a == b or {a, b} == {"ウ", "フ"}  # ヴ and ブ once their marks are gone
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\"“«(]\s*|\n)$")

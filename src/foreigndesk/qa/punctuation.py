@@ -18,6 +18,12 @@ _JA_CHAR = r"[\u3040-\u30ff\u4e00-\u9fff]"
 _JA_ASCII = re.compile(rf"(?<={_JA_CHAR})[.,!?](?=\s|$|{_JA_CHAR})")
 _HALF_KATAKANA = re.compile(r"[\uff66-\uff9f]+")
 _FULL = {".": "。", ",": "、", "!": "！", "?": "？"}
+#: A bracket of one width closed by one of the other: （AP) or (たとえ数分でも）.
+_MIXED_BRACKETS = re.compile(r"（[^（）()\n]*\)|\([^（）()\n]*）")
+#: One word of letters or digits in both widths: ＥU, EEＡ, ２0.
+_MIXED_WIDTH = re.compile(
+    r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]*(?:[A-Za-z0-9][Ａ-Ｚａ-ｚ０-９]|[Ａ-Ｚａ-ｚ０-９][A-Za-z0-9])[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]*"
+)
 _ES_SPACE_BEFORE = re.compile(r"(?<=\w) +[,.;:?!](?!\.)")
 _ES_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
@@ -36,6 +42,20 @@ def _japanese(pair: BlockPair, text: str) -> list[Finding]:
     findings += [
         finding(NAME, Severity.WARNING, f"half-width katakana {m.group(0)!r}", pair, m.span())
         for m in _HALF_KATAKANA.finditer(text)
+    ]
+    findings += [
+        finding(
+            NAME,
+            Severity.WARNING,
+            f"{m.group(0)[0]}…{m.group(0)[-1]} mixes full-width and half-width brackets",
+            pair,
+            m.span(),
+        )
+        for m in _MIXED_BRACKETS.finditer(text)
+    ]
+    findings += [
+        finding(NAME, Severity.WARNING, f"{m.group(0)!r} mixes full and half width", pair, m.span())
+        for m in _MIXED_WIDTH.finditer(text)
     ]
     return findings
 

@@ -72,14 +72,15 @@ def check_repeats(pairs: Sequence[BlockPair], context: QAContext) -> list[Findin
         target = _key(pair.target)
         if len(target) >= _MIN_CHARS:
             for previous in earlier:
-                if _key(previous.source) == _key(pair.source):
-                    continue
+                if _similar(_key(previous.source), _key(pair.source)):
+                    continue  # the source repeats itself (a headline and its caption)
                 if _similar(_key(previous.target), target):
                     findings.append(
                         finding(
                             NAME,
                             Severity.ERROR,
-                            f"the same translation as block {previous.position}",
+                            f"the same translation as block {previous.position},"
+                            " whose source differs",
                             pair,
                             (0, len(pair.target)),
                         )

@@ -19,6 +19,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 #: Words of a run may be separated only by spaces and light punctuation.
 _RUN_GAP = re.compile(r"^[\s,;:'’\"“”-]*$")
 _MIN_SENTENCE_WORDS = 4
+#: Hashtags and handles stay as they are in any language.
+_HASHTAGS = re.compile(r"[#@][\w-]+")
 
 
 def _latin_runs(text: str, minimum: int) -> list[tuple[int, int]]:
@@ -40,7 +42,7 @@ def _latin_runs(text: str, minimum: int) -> list[tuple[int, int]]:
 
 def check_untranslated(pair: BlockPair, context: QAContext) -> list[Finding]:
     """The target is in the target language, not left in the source language."""
-    source, target = without_links(pair.source), without_links(pair.target)
+    source, target = (_HASHTAGS.sub(" ", without_links(t)) for t in (pair.source, pair.target))
     if len(source.split()) >= 3 and " ".join(source.split()) == " ".join(target.split()):
         return [
             finding(NAME, Severity.ERROR, "the block is not translated", pair, (0, len(target)))
