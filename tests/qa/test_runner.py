@@ -21,7 +21,7 @@ BLOCKS = (
 
 
 def test_each_check_is_named_once() -> None:
-    assert len(set(CHECK_NAMES)) == len(CHECK_NAMES) == 12
+    assert len(set(CHECK_NAMES)) == len(CHECK_NAMES) == 14
 
 
 def test_findings_are_given_by_block_number_and_images_are_skipped() -> None:

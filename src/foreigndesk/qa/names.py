@@ -56,6 +56,12 @@ def _variants(a: str, b: str) -> bool:
     return a == b or {a, b} == {"ウ", "フ"}  # ヴ and ブ once their marks are gone
 
 
+def close_spellings(name: str, text: str) -> list[str]:
+    """The words of ``text`` that read as ``name`` spelled another way."""
+    words = _KATAKANA_NAME.findall(text) + _CAPITALISED.findall(text)
+    return [w for w in dict.fromkeys(words) if _close(w, name)]
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\"“«(]\s*|\n)$")
 
 

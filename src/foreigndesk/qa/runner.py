@@ -18,6 +18,7 @@ from foreigndesk.qa.markup import check_markup
 from foreigndesk.qa.names import check_names
 from foreigndesk.qa.numbers import check_numbers
 from foreigndesk.qa.punctuation import check_punctuation
+from foreigndesk.qa.register import check_register
 from foreigndesk.qa.repeats import check_repeats
 from foreigndesk.qa.untranslated import check_untranslated
 
@@ -38,8 +39,10 @@ ARTICLE_CHECKS: dict[str, ArticleCheck] = {
     "names": check_names,
     "consistency": check_consistency,
     "repeats": check_repeats,
+    "register": check_register,
 }
-CHECK_NAMES = (*BLOCK_CHECKS, *ARTICLE_CHECKS)
+#: Every check by name; ``alignment`` pairs a translator's paragraphs (``qa.texts``).
+CHECK_NAMES = (*BLOCK_CHECKS, *ARTICLE_CHECKS, "alignment")
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
