@@ -34,7 +34,7 @@ from foreigndesk.errors import ConfigurationError, DeskError
 from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle, Finding
 from foreigndesk.pipeline import Desk, Reporter, RunReport, extract_page
 from foreigndesk.plugins import engine_specs
-from foreigndesk.qa import QAContext, check_pairs, finding_dict, pair_files
+from foreigndesk.qa import QAContext, check_texts, finding_dict, read_pair
 from foreigndesk.qa import summary as qa_summary
 from foreigndesk.qa._text import plain
 from foreigndesk.sources.opml import Subscription, import_opml, write_opml
@@ -1510,7 +1510,7 @@ _TRANSLATED_STATES = frozenset(
 @_one_line_errors
 def qa_check(
     source: Annotated[Path, typer.Argument(help="The original, a text or HTML file.")],
-    target: Annotated[Path, typer.Argument(help="Its translation, paragraph for paragraph.")],
+    target: Annotated[Path, typer.Argument(help="Its translation, a text or HTML file.")],
     source_lang: Annotated[str, typer.Option("--from", help="Source language (ISO 639-1).")],
     target_lang: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")],
     glossary: Annotated[
@@ -1519,7 +1519,8 @@ def qa_check(
     json_: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Check a translation kept outside the desk: one block per paragraph, paired in order.
+    """Check a translation kept outside the desk, one block per paragraph. Paragraphs are
+    aligned, so one dropped, repeated, merged or split is a finding, not a refusal.
     Exits with status 1 when there is an error, so a script can stop on it."""
     from foreigndesk.translate.glossary import parse_csv
 
@@ -1541,23 +1542,25 @@ def qa_check(
         glossary=terms,
         settings=load_settings(config).qa,
     )
-    pairs = pair_files(source, target)
-    findings = check_pairs(pairs, context)
+    source_blocks, target_blocks = read_pair(source, target)
+    findings = check_texts(source_blocks, target_blocks, context)
     result = qa_summary(findings)
     if json_:
         document = {
             "source": str(source),
             "target": str(target),
-            "blocks": len(pairs),
+            "blocks": len(target_blocks),
+            "source_blocks": len(source_blocks),
             "errors": result.errors,
             "warnings": result.warnings,
             "findings": [finding_dict(f) for f in findings],
         }
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        out.print(f"{len(pairs)} blocks: {result}", highlight=False)
+        out.print(f"{len(target_blocks)} blocks: {result}", highlight=False)
         if findings:
-            out.print(_findings_table(findings, {p.position: p.target for p in pairs}))
+            targets = {i: plain(block) for i, block in enumerate(target_blocks)}
+            out.print(_findings_table(findings, targets))
     if result.errors:
         raise typer.Exit(1)
 

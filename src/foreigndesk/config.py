@@ -452,7 +452,7 @@ class QASettings(_Section):
     )
     length_ratio: dict[str, list[float]] = Field(
         default_factory=lambda: {
-            "en-ja": [0.2, 0.9],
+            "en-ja": [0.2, 1.1],
             "en-es": [0.75, 1.7],
             "any-ja": [0.15, 1.2],
             "any-zh": [0.1, 1.0],

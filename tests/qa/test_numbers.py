@@ -54,6 +54,9 @@ from tests.qa.helpers import messages, run
         ("the 21st floor", "21階", "ja"),
         ("10-12 weeks", "10～12週間", "ja"),
         ("3/4 of the votes", "票の4分の3", "ja"),
+        ("rated 3 1/2 stars", "3.5つ星の評価", "ja"),
+        ("half a cup, 1/2 cup", "カップ半分、1/2カップ", "ja"),
+        ("in 2-3 days", "２，３日で", "ja"),
         ("30% of voters", "有権者の3割", "ja"),
         ("35% of voters", "有権者の3割5分", "ja"),
         # Japanese numbers with units, digits or kanji, and full-width digits.
@@ -103,6 +106,11 @@ def test_a_changed_number_is_an_error_at_the_new_number() -> None:
 def test_a_number_changed_in_any_way_is_an_error(source: str, target: str, message: str) -> None:
     (changed,) = run("numbers", source, target)
     assert (changed.severity, changed.message) == (Severity.ERROR, message)
+
+
+def test_a_decimal_comma_is_read_only_where_the_language_writes_one() -> None:
+    assert messages("numbers", "1.5 km", "1,5 km", "es") == []
+    assert messages("numbers", "1.5 km", "1,5キロ", "ja") == ["1.5 became 1"]
 
 
 def test_a_dropped_number_is_a_warning() -> None:

@@ -10,7 +10,7 @@ import pytest
 from foreigndesk.config import QASettings
 from foreigndesk.errors import DeskError
 from foreigndesk.models import Block, BlockKind, Finding, Severity
-from foreigndesk.qa import CHECK_NAMES, check_article, pair_files, read_blocks, summary
+from foreigndesk.qa import CHECK_NAMES, check_article, read_blocks, read_pair, summary
 from tests.qa.helpers import context
 
 BLOCKS = (
@@ -48,15 +48,14 @@ def test_the_summary_counts_and_reads_as_a_line() -> None:
     assert str(summary([])) == "no findings"
 
 
-def test_text_files_pair_paragraph_by_paragraph(tmp_path: Path) -> None:
+def test_text_files_are_read_paragraph_by_paragraph(tmp_path: Path) -> None:
     source, target = tmp_path / "en.txt", tmp_path / "ja.txt"
     source.write_text("First line\nsame paragraph.\n\nSecond <one>.\n", encoding="utf-8")
     target.write_text("最初の行\n同じ段落。\n\n二つ目。\n", encoding="utf-8")
-    pairs = pair_files(source, target)
-    assert [(p.source, p.target) for p in pairs] == [
-        ("First line same paragraph.", "最初の行同じ段落。"),
-        ("Second <one>.", "二つ目。"),
-    ]
+    assert read_pair(source, target) == (
+        ["First line same paragraph.", "Second &lt;one&gt;."],
+        ["最初の行同じ段落。", "二つ目。"],
+    )
 
 
 def test_html_files_give_their_blocks_with_inline_markup(tmp_path: Path) -> None:
@@ -75,11 +74,16 @@ def test_html_files_give_their_blocks_with_inline_markup(tmp_path: Path) -> None
     ]
 
 
-def test_files_that_do_not_pair_give_one_clear_error(tmp_path: Path) -> None:
-    source, target = tmp_path / "en.txt", tmp_path / "es.txt"
+def test_files_with_different_counts_are_read_and_an_empty_source_is_one_clear_error(
+    tmp_path: Path,
+) -> None:
+    source, target, empty = tmp_path / "en.txt", tmp_path / "es.txt", tmp_path / "empty.txt"
     source.write_text("One.\n\nTwo.\n", encoding="utf-8")
     target.write_text("Uno.\n", encoding="utf-8")
-    with pytest.raises(DeskError, match=r"has 2 paragraphs and .* has 1 — paragraphs are paired"):
-        pair_files(source, target)
+    empty.write_text("\n", encoding="utf-8")
+    assert read_pair(source, target) == (["One.", "Two."], ["Uno."])
+    assert read_pair(source, empty) == (["One.", "Two."], [])
+    with pytest.raises(DeskError, match="no paragraphs found — separate paragraphs with blank"):
+        read_pair(empty, target)
     with pytest.raises(DeskError, match="no such file — check the path"):
-        pair_files(tmp_path / "missing.txt", target)
+        read_pair(tmp_path / "missing.txt", target)

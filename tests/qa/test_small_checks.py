@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from foreigndesk.config import QASettings
 from foreigndesk.qa import BlockPair
-from foreigndesk.qa.length import check_length
+from foreigndesk.qa.length import check_length, check_lengths
 from tests.qa.helpers import context, messages, run
 
 SOURCE = "The old station has been turned into a public library for the town."
@@ -13,17 +13,55 @@ SOURCE = "The old station has been turned into a public library for the town."
 # -- length ----------------------------------------------------------------------------
 
 
+def lengths(source: str, target: str) -> list[str]:
+    return [f.message for f in check_length(BlockPair(0, source, target), context())]
+
+
 def test_a_japanese_translation_of_usual_length_is_clean() -> None:
-    assert messages("length", SOURCE, "古い駅舎は町の公共図書館に生まれ変わった。") == []
+    assert lengths(SOURCE, "古い駅舎は町の公共図書館に生まれ変わった。") == []
 
 
 def test_a_translation_far_too_short_for_the_pair_is_flagged() -> None:
-    (found,) = messages("length", SOURCE, "駅。")
-    assert "unusually short for en→ja (0.2–0.9)" in found
+    (found,) = lengths(SOURCE, "駅。")
+    assert "unusually short for en→ja (0.2–1.1)" in found
 
 
 def test_short_blocks_are_not_judged() -> None:
-    assert messages("length", "A short heading", "見出し") == []
+    assert lengths("A short heading", "見出し") == []
+
+
+#: A translator whose Japanese runs long (about 0.7 characters per English character).
+ARTICLE = (
+    (
+        SOURCE,
+        "古くなった町の駅舎は、改装を経て、町の人々が誰でも使える公共の図書館として生まれ変わった。",
+    ),
+    (
+        "The reading room sits where the ticket hall used to be.",
+        "閲覧室は、かつて切符売り場と待合室があった広い場所にそのまま置かれている。",
+    ),
+    (
+        "Trains still pass behind the building every hour.",
+        "建物の裏手の線路では、今でも一時間ごとに列車が音を立てて通り過ぎていく。",
+    ),
+    (
+        "Volunteers run a small café on the old platform.",
+        "古いホームの上では、地元のボランティアたちが小さなカフェを交代で営んでいる。",
+    ),
+)
+
+
+def test_a_block_cut_well_below_its_articles_usual_ratio_is_flagged() -> None:
+    cut = [*ARTICLE[:3], (ARTICLE[3][0], "小さなカフェを営む。")]  # 0.24: within the pair's bounds
+    pairs = [BlockPair(i, s, t) for i, (s, t) in enumerate(cut)]
+    (found,) = check_lengths(pairs, context())
+    assert found.position == 3
+    assert "unusually short for this article" in found.message
+
+
+def test_an_article_of_even_blocks_is_clean() -> None:
+    pairs = [BlockPair(i, s, t) for i, (s, t) in enumerate(ARTICLE)]
+    assert check_lengths(pairs, context()) == []
 
 
 def test_the_bounds_are_a_setting() -> None:

@@ -4,6 +4,7 @@ The public API::
 
     check_article(source_blocks, target_blocks, context) -> list[Finding]
     check_pairs(pairs, context) -> list[Finding]
+    check_texts(source_blocks, target_blocks, context) -> list[Finding]  # any counts, aligned
     summary(findings) -> Summary      # counts; str(summary) is "1 error, 2 warnings"
 
 ``context`` is a :class:`QAContext` (language pair, glossary, the ``[qa]`` settings).
@@ -14,7 +15,7 @@ docs/qa.md for what each one does.
 from __future__ import annotations
 
 from foreigndesk.qa.context import BlockPair, QAContext
-from foreigndesk.qa.reader import pair_files, read_blocks
+from foreigndesk.qa.reader import read_blocks, read_pair
 from foreigndesk.qa.runner import (
     ARTICLE_CHECKS,
     BLOCK_CHECKS,
@@ -25,6 +26,7 @@ from foreigndesk.qa.runner import (
     finding_dict,
     summary,
 )
+from foreigndesk.qa.texts import check_texts
 
 __all__ = [
     "ARTICLE_CHECKS",
@@ -35,8 +37,9 @@ __all__ = [
     "Summary",
     "check_article",
     "check_pairs",
+    "check_texts",
     "finding_dict",
-    "pair_files",
     "read_blocks",
+    "read_pair",
     "summary",
 ]

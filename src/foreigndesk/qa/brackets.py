@@ -47,13 +47,24 @@ def unbalanced(text: str) -> list[tuple[str, int]]:
 
 
 def check_brackets(pair: BlockPair, context: QAContext) -> list[Finding]:
-    """Every bracket and quote opened in the target is closed, unless the source is so too.
+    """Every bracket and quote opened in the target is closed, unless the source leaves
+    one of that family open too.
 
     An error: a bracket that closes twice or never reads as text run into text (the
     reader cannot tell where an aside ends), so the article is held until it is fixed."""
-    if unbalanced(without_links(pair.source)):
-        return []
+    excused = {_family(mark) for mark, _ in unbalanced(without_links(pair.source))}
     return [
         finding(NAME, Severity.ERROR, f"{mark} has no partner", pair, (index, index + 1))
         for mark, index in unbalanced(without_links(pair.target))
+        if _family(mark) not in excused
     ]
+
+
+#: Quotation marks of every language are one family, brackets another: a source whose
+#: quote is left open (a quotation running on to the next paragraph) excuses an open
+#: 「 in the target, not a bracket that closes twice.
+_QUOTES = frozenset('"＂“”«»「」『』〈〉《》')
+
+
+def _family(mark: str) -> str:
+    return "quote" if mark in _QUOTES else "bracket"

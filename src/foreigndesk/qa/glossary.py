@@ -2,9 +2,10 @@
 
 The source term is found as a reader would find it: in any case (``Tariff`` opening a
 sentence) and with English inflections (``tariffs``, ``the board's``). On the target side
-the spelling is what matters, not the marks between a name's parts: ``ジェーン・ロウ``,
-``ジェーン＝ロウ`` and ``ジェーン ロウ`` all follow the entry, while ``ジェーン・ロー`` breaks it
-and is named in the finding, so the editor sees what to replace.
+the spelling is what matters, its case included, not the marks between a name's parts:
+``ジェーン・ロウ``, ``ジェーン＝ロウ`` and ``ジェーン ロウ`` all follow the entry, while
+``ジェーン・ロー`` breaks it and is named in the finding, so the editor sees what to
+replace.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _source_pattern(term: str) -> re.Pattern[str]:
 
 
 def _folded(text: str) -> str:
-    return _MARKS.sub("", text).casefold()
+    """The marks between a name's parts removed; case kept (``iPhone`` is not ``IPHONE``)."""
+    return _MARKS.sub("", text)
 
 
 def check_glossary(pair: BlockPair, context: QAContext) -> list[Finding]:

@@ -7,10 +7,18 @@ per pair (``en-ja``), per target (``any-ja``), per source (``ja-any``), or for a
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
+
 from foreigndesk.models import Finding, Severity
 from foreigndesk.qa.context import BlockPair, QAContext, finding
 
 NAME = "length"
+#: A block this far below (or above) its article's usual ratio was cut (or padded): a
+#: translator's ratio varies with the text, but little from paragraph to paragraph.
+_SHORT_OF_USUAL, _LONG_OF_USUAL = 0.45, 2.5
+#: Blocks measured before an article's usual ratio is trusted.
+_USUAL_AFTER = 3
 
 
 def bounds(context: QAContext) -> tuple[float, float] | None:
@@ -47,3 +55,42 @@ def check_length(pair: BlockPair, context: QAContext) -> list[Finding]:
             pair,
         )
     ]
+
+
+def _ratio(pair: BlockPair, context: QAContext) -> float | None:
+    source, target = "".join(pair.source.split()), "".join(pair.target.split())
+    if len(source) < context.settings.length_min_chars or not target:
+        return None
+    return len(target) / len(source)
+
+
+def check_lengths(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]:
+    """Each block within the pair's bounds, and near its own article's usual ratio.
+
+    The article's median ratio is the translator's own measure of this text; a block cut
+    to a third of it reads as a fragment even where the pair's bounds, wide enough for
+    every writer and subject, still allow it."""
+    findings: list[Finding] = []
+    ratios = {p.position: r for p in pairs if (r := _ratio(p, context)) is not None}
+    usual = statistics.median(ratios.values()) if len(ratios) >= _USUAL_AFTER else None
+    for pair in pairs:
+        found = check_length(pair, context)
+        ratio = ratios.get(pair.position)
+        if (
+            not found
+            and usual
+            and ratio is not None
+            and not _SHORT_OF_USUAL * usual <= ratio <= _LONG_OF_USUAL * usual
+        ):
+            side = "short" if ratio < usual else "long"
+            found = [
+                finding(
+                    NAME,
+                    Severity.WARNING,
+                    f"ratio {ratio:.2f} is unusually {side} for this article,"
+                    f" whose blocks are usually near {usual:.2f}",
+                    pair,
+                )
+            ]
+        findings += found
+    return findings

@@ -37,7 +37,7 @@ _OPENER = re.compile(
     re.I,
 )
 _NOTE = re.compile(
-    r"(?:^|[\n\s(（])(?:"
+    r"(?:^|[\n\s(（。！？])(?:"
     r"\(?(?:translator'?s? )?note\s*[:：]"
     r"|\(?nota(?: del traductor| de traducción)?\s*[:：]"
     r"|[（(]?(?:注|訳注|※注?)\s*[:：]"
@@ -48,6 +48,11 @@ _NOTE = re.compile(
     r"|i(?:'m| am) sorry,? but|lo siento, pero"
     r"|申し訳(?:ありません|ございません)が"
     r"|他にも(?:何か)?(?:ご質問|お手伝い)"
+    # A model's note to its user in Japanese: a ※ remark, an offer of further help.
+    r"|※"
+    r"|ご不明な点(?:が|は|などが)"
+    r"|お役に立て(?:れば|ば|ましたら)"
+    r"|お気軽に(?:お問い合わせ|お知らせ|ご質問)"
     r")",
     re.I,
 )

@@ -37,13 +37,19 @@ def _close(a: str, b: str) -> bool:
     fa, fb = _fold(a), _fold(b)
     if fa == fb:
         return True
-    if min(len(fa), len(fb)) < 4 or abs(len(fa) - len(fb)) > 1:
+    if min(len(fa), len(fb)) < _shortest(fa) or abs(len(fa) - len(fb)) > 1:
         return False
     if len(fa) == len(fb):
         differ = [(x, y) for x, y in zip(fa, fb, strict=True) if x != y]
         return len(differ) == 1 and _variants(*differ[0])
     short, long_ = sorted((fa, fb), key=len)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _shortest(folded: str) -> int:
+    """How long a spelling must be to be judged: three katakana (ニュース folds to ニュス),
+    since a katakana variant changes a sound, not a letter; four Latin letters."""
+    return 3 if "\u30a0" <= folded[:1] <= "\u30ff" else 4
 
 
 def _variants(a: str, b: str) -> bool:

@@ -43,8 +43,8 @@ def check_numbers(pair: BlockPair, context: QAContext) -> list[Finding]:
     """Every number, date, time and currency of the source, and no other, in the target."""
     source, target = (normalised(without_links(t)) for t in (pair.source, pair.target))
     raw_target = without_links(pair.target)
-    source_values, source_words = _values(source)
-    target_values, target_words = _values(target)
+    source_values, source_words = _values(source, context.source_lang)
+    target_values, target_words = _values(target, context.target_lang)
     missing = [v for v in source_values if not _found(v, target_values, target_words)]
     extra = [v for v in _unclaimed(target_values, source_values) if not _said(v, source_words)]
     findings: list[Finding] = []
@@ -89,11 +89,11 @@ def check_numbers(pair: BlockPair, context: QAContext) -> list[Finding]:
     return findings
 
 
-def _values(text: str) -> tuple[list[Value], list[float]]:
+def _values(text: str, lang: str) -> tuple[list[Value], list[float]]:
     """The dates, times and numbers of ``text``, and the numbers it says in words."""
     dates, rest = read_dates(text)
     times, rest = read_times(_ON_THE_HOUR.sub(r"\1時", rest))
-    return [*dates, *times, *read_numbers(rest)], word_numbers(rest)
+    return [*dates, *times, *read_numbers(rest, lang)], word_numbers(rest)
 
 
 def _found(value: Value, others: Sequence[Value], words: Sequence[float]) -> bool:

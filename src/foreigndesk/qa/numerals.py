@@ -200,6 +200,12 @@ def _ja_value(written: str) -> float:
     return total + section
 
 
+#: Languages that write a decimal comma (1,5); the others write 1.5, and in them a comma
+#: between digits that is no thousands separator lists two numbers (２，３日: 2 or 3 days).
+DECIMAL_COMMA = frozenset({"es", "fr", "de", "it", "pt", "nl", "ru", "pl", "sv", "da", "nb", "fi",
+                           "cs", "tr", "ca", "ro", "hu", "el", "uk", "id", "vi"})  # fmt: skip
+
+
 def _readings(digits: str, scale: str | None) -> set[float]:
     """The values a written number can stand for; a separator may be read two ways."""
     readings: set[float] = set()
@@ -233,10 +239,45 @@ def _roman(numeral: str) -> int:
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
-def read_numbers(text: str) -> list[Value]:
-    """The numbers written in digits (with their scale words), Japanese numbers with
-    their units, and Spanish Roman centuries; numbers inside names are left out."""
+#: ``3 1/2`` is three and a half; ``1/2`` and ``3/4`` are fractions, not two numbers.
+_FRACTION = re.compile(r"(?<![\d/.,])(?:(\d{1,3})\s+)?(\d{1,2})/(\d{1,2})(?![\d/])")
+#: ``4分の3`` is three quarters, in Japanese the denominator first.
+_JA_FRACTION = re.compile(r"(?<![\d.])(\d{1,3})\s*分の\s*(\d{1,3})(?![\d.])")
+#: Two numbers a comma lists, in a language without a decimal comma: ``2,3`` or ``２，３``.
+_LISTED = re.compile(r"(?<![\d.,])(\d{1,2}),(\d{1,2})(?![\d.,])")
+
+
+def _fractions(text: str) -> tuple[list[Value], str]:
+    """Fractions as their values, and each part on its own too (``3/4`` may be written
+    ``3 out of 4``, ``4分の3`` or ``75%``, which are other readings of one value)."""
     found: list[Value] = []
+    for match in _FRACTION.finditer(text):
+        whole, numerator, denominator = match.groups()
+        if int(denominator) == 0 or (whole is None and int(numerator) > int(denominator) * 3):
+            continue  # 24/7, 9/11: not fractions
+        value = int(whole or 0) + int(numerator) / int(denominator)
+        parts = {float(numerator), float(denominator)} | ({float(whole)} if whole else set())
+        readings = {round(value, 6), round(value * 100, 6)} | parts
+        found.append(Value("number", frozenset(readings), match.group(0).strip(), match.span()))
+        text = _blank(text, match.span())
+    for match in _JA_FRACTION.finditer(text):
+        denominator, numerator = int(match.group(1)), int(match.group(2))
+        if denominator == 0:
+            continue
+        value = numerator / denominator
+        readings = {round(value, 6), round(value * 100, 6), float(numerator), float(denominator)}
+        found.append(Value("number", frozenset(readings), match.group(0), match.span()))
+        text = _blank(text, match.span())
+    return found, text
+
+
+def read_numbers(text: str, lang: str = "en") -> list[Value]:
+    """The numbers written in digits (with their scale words), fractions, Japanese
+    numbers with their units, and Spanish Roman centuries; numbers inside names are left
+    out. ``lang`` says whether a comma may be a decimal mark."""
+    found, text = _fractions(text)
+    if lang not in DECIMAL_COMMA:
+        text = _LISTED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     for match in _IN_A_NAME.finditer(text):
         if not match.group(0).isdigit():
             text = _blank(text, match.span())

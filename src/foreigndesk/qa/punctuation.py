@@ -20,9 +20,11 @@ _HALF_KATAKANA = re.compile(r"[\uff66-\uff9f]+")
 _FULL = {".": "。", ",": "、", "!": "！", "?": "？"}
 #: A bracket of one width closed by one of the other: （AP) or (たとえ数分でも）.
 _MIXED_BRACKETS = re.compile(r"（[^（）()\n]*\)|\([^（）()\n]*）")
-#: One word of letters or digits in both widths: ＥU, EEＡ, ２0.
+#: Letters in both widths in one word (ＥU, EEＡ), or digits in both in one number (２0);
+#: full-width digits before a half-width unit (１０００MW) are usual and left alone.
 _MIXED_WIDTH = re.compile(
-    r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]*(?:[A-Za-z0-9][Ａ-Ｚａ-ｚ０-９]|[Ａ-Ｚａ-ｚ０-９][A-Za-z0-9])[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]*"
+    r"[A-Za-zＡ-Ｚａ-ｚ]*(?:[A-Za-z][Ａ-Ｚａ-ｚ]|[Ａ-Ｚａ-ｚ][A-Za-z])[A-Za-zＡ-Ｚａ-ｚ]*"
+    r"|[0-9０-９]*(?:[0-9][０-９]|[０-９][0-9])[0-9０-９]*"
 )
 _ES_SPACE_BEFORE = re.compile(r"(?<=\w) +[,.;:?!](?!\.)")
 _ES_SENTENCE = re.compile(r"[^.!?]+[.!?]*")

@@ -1,4 +1,4 @@
-"""A translator's own files, paired for ``qa check``: one block per paragraph, in order.
+"""A translator's own files, read for ``qa check``: one block per paragraph, in order.
 
 A text file's paragraphs are separated by blank lines. An HTML file's blocks are its
 paragraphs, headings, list items, quotations and captions, with inline markup kept.
@@ -12,7 +12,6 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from foreigndesk.errors import DeskError
-from foreigndesk.qa.context import BlockPair
 
 _BLOCK_TAGS = (
     "p",
@@ -88,18 +87,11 @@ def read_blocks(path: Path) -> list[str]:
     return text_blocks(document)
 
 
-def pair_files(source: Path, target: Path) -> list[BlockPair]:
-    """The files' blocks paired in order; the counts must agree."""
+def read_pair(source: Path, target: Path) -> tuple[list[str], list[str]]:
+    """The blocks of a source file and of its translation. The counts may differ (the
+    checks align them and report what does not pair); an empty translation is every
+    paragraph dropped, but an empty source leaves nothing to check against."""
     source_blocks, target_blocks = read_blocks(source), read_blocks(target)
     if not source_blocks:
         raise DeskError(f"{source}: no paragraphs found — separate paragraphs with blank lines")
-    if len(source_blocks) != len(target_blocks):
-        raise DeskError(
-            f"{source} has {len(source_blocks)} paragraphs and {target} has "
-            f"{len(target_blocks)} — paragraphs are paired in order, so give each source "
-            "paragraph exactly one in the translation"
-        )
-    return [
-        BlockPair(index, s, t)
-        for index, (s, t) in enumerate(zip(source_blocks, target_blocks, strict=True))
-    ]
+    return source_blocks, target_blocks

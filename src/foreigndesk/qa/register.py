@@ -1,12 +1,12 @@
-"""One register through a Japanese article: です・ます or である, not both.
+"""One register through a Japanese article written in です・ます: no sentence in である.
 
-A Japanese reader notices at once a polite sentence among plain ones (or the reverse),
-and engines switch when a paragraph is translated on its own. A sentence's register is
+A Japanese reader notices at once a plain sentence among polite ones, and engines slip
+into the plain form when a paragraph is translated on its own. A sentence's register is
 read from its ending; speech in 「」 and 『』 keeps its own and is left out, as are
-headings and fragments without a sentence ending. The article's register is the one most
-of its sentences use, by a clear margin (three to one): each sentence in the other is a
-warning (style, not sense). Where the two are near even the article may quote, or join
-pieces written apart, and nothing is said.
+headings and fragments without a sentence ending. An article is polite when its polite
+sentences outnumber the plain ones by a clear margin (two to one); each plain sentence
+in it is then a warning (style, not sense). The reverse is not flagged: a polite sentence
+in plain reporting is as a rule speech or a forecast the translator did not put in 「」.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from foreigndesk.qa.context import BlockPair, QAContext, finding
 
 NAME = "register"
 #: The usual register outnumbers the other at least this many times.
-_MARGIN = 3
+_MARGIN = 2
 _QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』|（[^（）]*）|\([^()]*\)")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]+")
 _POLITE = re.compile(
@@ -27,7 +27,7 @@ _POLITE = re.compile(
     r"(?:ね|よ|か|よね|が)?[。！？!?]+$"
 )
 _PLAIN = re.compile(
-    r"(?:だ|である|であった|だった|であろう|だろう|ない|なかった|[うくぐすつぬぶむるいたか])"
+    r"(?:だ|である|であった|だった|であろう|だろう|ない|なかった|[うくぐすつぬぶむるいた])"
     r"(?:ね|よ)?[。！？!?]+$"
 )
 
@@ -48,23 +48,16 @@ def _registers(text: str) -> list[tuple[str, tuple[int, int]]]:
 
 
 def check_register(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]:
-    """Sentences in the article's minority register, in a Japanese target."""
+    """Plain sentences in a polite Japanese article."""
     if context.target_lang != "ja":
         return []
     sentences = [(pair, kind, span) for pair in pairs for kind, span in _registers(pair.target)]
     polite = sum(1 for _, kind, _ in sentences if kind == "polite")
     plain = len(sentences) - polite
-    if not polite or not plain or max(polite, plain) < _MARGIN * min(polite, plain):
+    if not plain or polite < _MARGIN * plain:
         return []
-    minority, usual = ("polite", "である") if polite < plain else ("plain", "です・ます")
     return [
-        finding(
-            NAME,
-            Severity.WARNING,
-            f"{'です・ます' if kind == 'polite' else 'である'} in an article written in {usual}",
-            pair,
-            span,
-        )
+        finding(NAME, Severity.WARNING, "である in an article written in です・ます", pair, span)
         for pair, kind, span in sentences
-        if kind == minority
+        if kind == "plain"
     ]

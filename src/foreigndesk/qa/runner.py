@@ -12,7 +12,7 @@ from foreigndesk.qa.brackets import check_brackets
 from foreigndesk.qa.consistency import check_consistency
 from foreigndesk.qa.context import ArticleCheck, BlockCheck, BlockPair, QAContext
 from foreigndesk.qa.glossary import check_glossary
-from foreigndesk.qa.length import check_length
+from foreigndesk.qa.length import check_lengths
 from foreigndesk.qa.llm_artefacts import check_llm_artefacts
 from foreigndesk.qa.markup import check_markup
 from foreigndesk.qa.names import check_names
@@ -29,7 +29,6 @@ BLOCK_CHECKS: dict[str, BlockCheck] = {
     "brackets": check_brackets,
     "untranslated": check_untranslated,
     "glossary": check_glossary,
-    "length": check_length,
     "apertium_marks": check_apertium_marks,
     "llm_artefacts": check_llm_artefacts,
     "punctuation": check_punctuation,
@@ -40,6 +39,7 @@ ARTICLE_CHECKS: dict[str, ArticleCheck] = {
     "consistency": check_consistency,
     "repeats": check_repeats,
     "register": check_register,
+    "length": check_lengths,
 }
 #: Every check by name; ``alignment`` pairs a translator's paragraphs (``qa.texts``).
 CHECK_NAMES = (*BLOCK_CHECKS, *ARTICLE_CHECKS, "alignment")
