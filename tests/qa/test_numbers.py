@@ -68,6 +68,7 @@ from tests.qa.helpers import messages, run
         # Currencies with and without symbols.
         ("€5bn", "50億ユーロ", "ja"),
         ("5 dollars", "5ドル", "ja"),
+        ("a pound of flour sold across Europe", "una libra de harina vendida en Europa", "es"),
         # Numbers inside names are names; magazine issues are dates.
         ("the COVID-19 pandemic", "コロナ禍", "ja"),
         ("35 S-300 missiles", "S-300ミサイル35発", "ja"),

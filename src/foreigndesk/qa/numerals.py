@@ -364,13 +364,16 @@ _CURRENCIES = {
 
 
 def currencies(text: str) -> Counter[str]:
-    """The currencies a text names, by ISO code."""
+    """The currencies a text names, by ISO code: a name as a whole word (``euros``, not
+    ``Europe``), a symbol or a Japanese name anywhere."""
     lowered = text.lower()
     return Counter(
         code
         for code, marks in _CURRENCIES.items()
         if any(
-            re.search(rf"(?<![a-z]){re.escape(m)}", lowered) if m.isalpha() else m in lowered
+            re.search(rf"(?<![a-z]){re.escape(m)}(?:s|es)?(?![a-z])", lowered)
+            if m.isascii() and m.isalpha()
+            else m in lowered
             for m in marks
         )
     )
