@@ -218,9 +218,15 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def _desk(
-    config: Path, reporter: Reporter | None = None, engine: str | None = None
+    config: Path,
+    reporter: Reporter | None = None,
+    engine: str | None = None,
+    adjust: Callable[[Settings], Settings] | None = None,
 ) -> Iterator[Desk]:
+    """The desk of ``config``; ``adjust`` changes its settings for this command only."""
     settings = _desk_settings(config)
+    if adjust is not None:
+        settings = adjust(settings)
     store = Store.open(settings.database_url)
     desk = Desk(settings, store, reporter=reporter, engine=engine)
     try:
@@ -308,7 +314,8 @@ def _summary(report: RunReport) -> None:
         f" · engine calls {report.engine_calls} · memory hits {report.memory_hits}"
         f" · in review {report.in_review} · published {report.published}"
         f" · failed {report.failed}"
-        + (f" · held by QA {report.held_by_qa}" if report.held_by_qa else ""),
+        + (f" · held by QA {report.held_by_qa}" if report.held_by_qa else "")
+        + (f" · posts recomposed {report.recomposed}" if report.recomposed else ""),
         highlight=False,
     )
     for target in report.targets:
@@ -1138,14 +1145,18 @@ class _HandDrawnReporter(RichReporter):
             self.progress.refresh()
 
 
-def _publish(config: Path, targets: list[str] | None = None) -> None:
+def _publish(config: Path, targets: list[str] | None = None, *, restore: bool = False) -> None:
     """Publish, the static site rendered on forked processes as only a command line may;
     exits 1 when an article or a target failed."""
     from foreigndesk.publish.site import forked_rendering  # loads the theme's libraries
 
     progress = _progress(auto_refresh=False)
     reporter = _HandDrawnReporter(progress)
-    with progress, _desk(config, reporter) as desk, forked_rendering():
+    with (
+        progress,
+        _desk(config, reporter, adjust=_restoring if restore else None) as desk,
+        forked_rendering(),
+    ):
         report = RunReport()
         desk.publish(report, targets)
     _summary(report)
@@ -1167,11 +1178,45 @@ def publish(
         str | None,
         typer.Option(help="Comma-separated targets (default: publish.targets), e.g. site,hugo."),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would change; change nothing.")
+    ] = False,
+    restore: Annotated[
+        bool,
+        typer.Option("--restore", help="Put back posts trashed or deleted on a remote blog."),
+    ] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Publish approved articles and bring the chosen targets up to date."""
+    """Publish approved articles, recompose published ones whose post would change (an
+    edit, a template, tags, a licence), and bring the chosen targets up to date."""
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
-    _publish(config, targets)
+    if dry_run:
+        _publish_dry_run(config, targets)
+        return
+    _publish(config, targets, restore=restore)
+
+
+def _restoring(settings: Settings) -> Settings:
+    """``publish --restore``: posts trashed or deleted on a remote blog are put back."""
+    return settings.model_copy(
+        update={"publish": settings.publish.model_copy(update={"restore": True})}
+    )
+
+
+def _publish_dry_run(config: Path, targets: list[str] | None) -> None:
+    """One line per post that a publish would write, and where; nothing is changed."""
+    from foreigndesk.stages.publish import planned_changes
+
+    with _desk(config) as desk:
+        names = targets or list(desk.settings.publish.targets)
+        plan = planned_changes(desk, names)
+    for line in plan:
+        out.print(line, highlight=False)
+    out.print(
+        f"{len(plan)} post{'' if len(plan) == 1 else 's'} would change"
+        f" on {', '.join(names) or 'no target'}; nothing was changed (--dry-run)",
+        highlight=False,
+    )
 
 
 @app.command()

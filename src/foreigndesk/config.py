@@ -441,6 +441,12 @@ class PublishSettings(_Section):
     hugo: HugoSettings = Field(default_factory=HugoSettings)
     hatena: HatenaSettings = Field(default_factory=HatenaSettings)
     wordpress: WordPressSettings = Field(default_factory=WordPressSettings)
+    restore: bool = Field(
+        False,
+        description="Put back a post trashed or deleted on a remote blog (Hatena, WordPress)"
+        " when it is next updated; otherwise such a post is reported and left alone"
+        " (`publish --restore` for one run).",
+    )
 
 
 class QASettings(_Section):

@@ -232,6 +232,8 @@ class WordPressFake(FakeService):
             if post is None:
                 return self._error(404, "rest_post_invalid_id", "Invalid post ID.")
             post.history.append(post.content)
+            if post.status == "trash" and body.get("status", "trash") != "trash":
+                post.slug = post.slug.removesuffix("__trashed")  # untrashed, as WordPress does
             post.title = str(body.get("title", post.title))
             post.content = str(body.get("content", post.content))
             post.status = str(body.get("status", post.status))
@@ -251,11 +253,28 @@ class WordPressFake(FakeService):
         return json_reply(200, self._post_json(post, "edit" in request.query.get("context", [])))
 
     def _delete(self, request: RecordedRequest, match: re.Match[str]) -> Reply:
+        """Moves the post to the trash (its slug gets ``__trashed``), or with ``force=true``
+        deletes it, as WordPress does."""
+        force = request.query.get("force", ["false"])[0] in ("true", "1")
         with self._state:
-            post = self.posts.pop(int(match["id"]), None)
-        if post is None:
-            return self._error(404, "rest_post_invalid_id", "Invalid post ID.")
-        return json_reply(200, {"deleted": True, "previous": self._post_json(post, True)})
+            post = self.posts.get(int(match["id"]))
+            if post is None:
+                return self._error(404, "rest_post_invalid_id", "Invalid post ID.")
+            if force:
+                del self.posts[post.id]
+                return json_reply(200, {"deleted": True, "previous": self._post_json(post, True)})
+            if post.status == "trash":
+                return self._error(
+                    410, "rest_already_trashed", "The post has already been deleted."
+                )
+            post.status, post.slug = "trash", f"{post.slug}__trashed"
+        return json_reply(200, self._post_json(post, True))
+
+    def trash(self, post_id: int) -> None:
+        """What an editor's "Move to Trash" does on the site."""
+        with self._state:
+            post = self.posts[post_id]
+            post.status, post.slug = "trash", f"{post.slug}__trashed"
 
     def _list(self, request: RecordedRequest, match: re.Match[str]) -> Reply:
         query = request.query

@@ -17,7 +17,7 @@ from foreigndesk.publish.remote import RetryPolicy
 from foreigndesk.publish.target import PublishReport
 from foreigndesk.publish.wordpress import WordPressClient, WordPressTarget
 from foreigndesk.store import Store
-from tests.fakes._server import error, slow
+from tests.fakes._server import drop, error, slow
 from tests.fakes.wordpress import WordPressFake
 
 FAST = RetryPolicy(attempts=3, base=0.01, cap=0.05)
@@ -43,6 +43,14 @@ def with_wordpress(settings: Settings, fake: WordPressFake, **options: object) -
     )
     publish = settings.publish.model_copy(update={"wordpress": wordpress})
     return settings.model_copy(update={"publish": publish})
+
+
+def restoring(settings: Settings, fake: WordPressFake) -> Settings:
+    """``publish --restore``: what was trashed or deleted on the site is put back."""
+    settings = with_wordpress(settings, fake)
+    return settings.model_copy(
+        update={"publish": settings.publish.model_copy(update={"restore": True})}
+    )
 
 
 def publish(settings: Settings, posts: list[Post], store: Store) -> PublishReport:
@@ -89,16 +97,60 @@ def test_republishing_updates_and_never_duplicates(
     assert not fake.requests_to("/wp/v2/posts$", "POST")
 
 
-def test_a_post_deleted_on_the_site_is_posted_again(
+def test_a_post_deleted_on_the_site_is_left_alone_unless_restored(
+    settings: Settings, posts: list[Post], store: Store, fake: WordPressFake
+) -> None:
+    published = with_wordpress(settings, fake)
+    publish(published, posts[:1], store)
+    fake.posts.clear()
+    edited = dataclasses.replace(posts[0], title="Cambiado", content_hash="")
+
+    left = publish(published, [edited], store)
+
+    assert (left.written, left.failed, fake.posts) == (0, 0, {})
+    [note] = left.notes
+    assert "was deleted on the site — left alone" in note and "--restore" in note
+    restored = publish(restoring(settings, fake), [edited], store)
+    assert restored.written == 1
+    [again] = fake.posts.values()
+    assert again.title == "Cambiado"
+
+
+def test_a_post_trashed_on_the_site_is_left_alone_unless_restored(
+    settings: Settings, posts: list[Post], store: Store, fake: WordPressFake
+) -> None:
+    published = with_wordpress(settings, fake)
+    publish(published, posts[:1], store)
+    [post] = fake.posts.values()
+    fake.trash(post.id)
+    edited = dataclasses.replace(posts[0], title="Cambiado", content_hash="")
+
+    left = publish(published, [edited], store)
+
+    assert (left.written, left.failed) == (0, 0)
+    assert (post.status, post.title) == ("trash", posts[0].title)
+    [note] = left.notes
+    assert f"post {post.id} is in the site's trash — left alone" in note
+    assert publish(restoring(settings, fake), [edited], store).written == 1
+    assert (post.status, post.title, post.slug) == ("publish", "Cambiado", posts[0].slug)
+    assert len(fake.posts) == 1
+
+
+def test_a_create_whose_connection_drops_is_unknown_and_found_by_slug_next_time(
     settings: Settings, posts: list[Post], store: Store, fake: WordPressFake
 ) -> None:
     settings = with_wordpress(settings, fake)
-    publish(settings, posts[:1], store)
-    fake.posts.clear()
-    edited = dataclasses.replace(posts[0], title="Cambiado", content_hash="")
-    assert publish(settings, [edited], store).written == 1
-    [again] = fake.posts.values()
-    assert again.title == "Cambiado"
+    fake.inject(drop(path="/wp/v2/posts"))
+
+    first = publish(settings, posts[:1], store)
+
+    assert first.failed == 1 and len(fake.posts) == 1  # made, though no answer came
+    [line] = first.errors
+    assert "the connection broke before the answer to POST" in line
+    assert "it may have been done; the next publish looks for the post by its slug" in line
+    assert "cannot reach" not in line
+    assert publish(settings, posts[:1], store).written == 1
+    assert len(fake.posts) == 1
 
 
 def test_markup_in_a_title_is_sent_as_text(

@@ -38,7 +38,12 @@ from foreigndesk.stages.extract import (
     store_extraction,
 )
 from foreigndesk.stages.fetch import PageBatch, fetch_article
-from foreigndesk.stages.publish import build, publish_article, review_article
+from foreigndesk.stages.publish import (
+    build,
+    publish_article,
+    refresh_published,
+    review_article,
+)
 from foreigndesk.stages.qa import check_quality
 from foreigndesk.stages.report import RunReport
 from foreigndesk.stages.translate import translate_article
@@ -367,7 +372,9 @@ class InlineExecutor:
                 review_article(ctx, article_id, report, claim=ctx.worker)
 
     def publish(self, report: RunReport, targets: Sequence[str] | None = None) -> None:
-        """Compose a post for every approved article, then bring every target up to date."""
+        """Compose a post for every approved article and again for every published one
+        whose post would change (an edit, a template, tags), then bring every target up
+        to date."""
         ctx = self.ctx
         ids = self._claim(ArticleStatus.APPROVED)
         with self._claimed(ids):
@@ -376,6 +383,7 @@ class InlineExecutor:
                 publish_article(ctx, article_id, report, claim=ctx.worker)
 
             self._each("publish", ids, work, ArticleStatus.APPROVED, report)
+        refresh_published(ctx, report)
         self.build(report, targets)
 
     def build(self, report: RunReport, targets: Sequence[str] | None = None) -> None:

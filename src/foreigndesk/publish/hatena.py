@@ -253,9 +253,7 @@ class HatenaClient:
             content=self.entry_xml(post),
         )
         if response.status_code == 404:
-            logger.info(
-                "hatena: entry %s is gone from the blog; posting it again", escape(remote.remote_id)
-            )
+            logger.info("hatena: entry %s is gone from the blog", escape(remote.remote_id))
             return None
         return _remote(_parse(response.content, "an updated entry"))
 
@@ -274,7 +272,14 @@ class HatenaTarget:
             locale=settings.desk.locale,
             policy=self.policy,
         )
-        return publish_remote(self.name, client, posts, ledger, f"{options.blog_id} (Hatena Blog)")
+        return publish_remote(
+            self.name,
+            client,
+            posts,
+            ledger,
+            f"{options.blog_id} (Hatena Blog)",
+            restore=settings.publish.restore,
+        )
 
 
 @hookimpl

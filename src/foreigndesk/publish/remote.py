@@ -45,6 +45,11 @@ class RemoteError(DeskError):
         self.target_wide = target_wide
 
 
+class LeftAlone(Exception):
+    """The post on the target was changed there (trashed, deleted) and is left as it is:
+    the site's owner decided, and an update must not undo it. Reported, not a failure."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 3
@@ -134,14 +139,26 @@ class RemoteHttp:
                     f" {url} — the service is slow or down; it is tried again"
                 )
                 retry = idempotent
-            except httpx.TransportError as exc:
+            except httpx.ConnectError as exc:
                 last = RemoteError(
-                    f"{self.target}: cannot reach {url} ({exc.__class__.__name__}) — check"
-                    " the target's api_url"
+                    f"{self.target}: cannot reach {url} ({exc.__class__.__name__}) — is the"
+                    " site up? check the target's api_url",
+                    target_wide=True,
                 )
-                retry = idempotent and not isinstance(exc, httpx.ConnectError)
-                if isinstance(exc, httpx.ConnectError):
-                    last.target_wide = True
+                retry = False
+            except httpx.TransportError as exc:
+                # Sent, then the connection broke: the request may have been done.
+                last = RemoteError(
+                    f"{self.target}: the connection broke before the answer to {method}"
+                    f" {url} ({exc.__class__.__name__})"
+                    + (
+                        " — it is tried again"
+                        if idempotent
+                        else " — it may have been done; the next publish looks for the post"
+                        " by its slug before making it again"
+                    )
+                )
+                retry = idempotent
             else:
                 if response.is_success or response.status_code in ok:
                     return response
@@ -203,16 +220,24 @@ def _closing(client: RemoteClient) -> Iterator[RemoteClient]:
 
 
 def publish_remote(
-    name: str, client: RemoteClient, posts: Sequence[Post], ledger: Ledger, location: str
+    name: str,
+    client: RemoteClient,
+    posts: Sequence[Post],
+    ledger: Ledger,
+    location: str,
+    *,
+    restore: bool = False,
 ) -> PublishReport:
     """Bring the target up to date: create what is new, update what changed, skip the rest.
 
     A post that fails is recorded with its reason and tried again on the next publish; a
     failure that every post would meet (credentials, address) ends the run for this
-    target with one error.
+    target with one error. A post deleted on the target is the blog owner's decision: it
+    is reported and left alone, and made again only with ``restore``.
     """
     written = unchanged = failed = 0
     errors: list[str] = []
+    notes: list[str] = []
     with _closing(client):
         for post in posts:
             digest = digest_of(post)
@@ -231,6 +256,11 @@ def publish_remote(
                     remote = client.find(post)
                 ledger.begin_publication(post.article_id, name)
                 result = client.update(remote, post) if remote else None
+                if result is None and remote is not None and not restore:
+                    raise LeftAlone(
+                        f"post {remote.remote_id} was deleted on the site — left alone;"
+                        " `foreigndesk publish --restore` makes it again"
+                    )
                 if result is None:
                     result = client.create(post)
                 ledger.record_publication(
@@ -241,6 +271,8 @@ def publish_remote(
                     content_hash=digest,
                 )
                 written += 1
+            except LeftAlone as exc:
+                notes.append(f"post {post.slug}: {exc}")
             except RemoteError as exc:
                 ledger.record_publication_failure(post.article_id, name, str(exc))
                 failed += 1
@@ -254,4 +286,5 @@ def publish_remote(
         location=location,
         failed=failed,
         errors=tuple(errors),
+        notes=tuple(notes),
     )

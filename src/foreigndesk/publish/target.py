@@ -25,6 +25,8 @@ class PublishReport:
     location: str
     failed: int = 0
     errors: tuple[str, ...] = field(default_factory=tuple)
+    #: What was left alone on purpose (a post trashed on the site): warnings, not failures.
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 class Ledger(Protocol):

@@ -9,6 +9,10 @@ except on loopback. Errors come back as ``{"code", "message", "data": {"status"}
 
 The post's slug is its marker: an attempt whose answer never came is looked up by slug
 (every status) before anything is created, so a retry never makes a second post.
+
+The site's owner has the last word: before an update the post's status there is read,
+and a post trashed or deleted on the site is reported and left alone unless
+``publish.restore`` (``publish --restore``) says to put it back.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from foreigndesk.hookspecs import hookimpl
 from foreigndesk.models import Post
 from foreigndesk.publish.document import post_document_html
 from foreigndesk.publish.remote import (
+    LeftAlone,
     RemoteError,
     RemoteHttp,
     RemotePost,
@@ -70,6 +75,7 @@ class WordPressClient:
         *,
         locale: str,
         policy: RetryPolicy | None = None,
+        restore: bool = False,
     ) -> None:
         if not options.api_url:
             raise DeskError(
@@ -86,14 +92,22 @@ class WordPressClient:
             )
         self.options = options
         self.locale = locale
+        self.restore = restore
         self.base = options.api_url.rstrip("/") + "/wp/v2"
+        hint = (
+            f"check publish.wordpress.username and the application password in"
+            f" {options.password_env} (WordPress answers a wrong password as if none had"
+            " been sent)"
+        )
+        if parts.scheme == "http":
+            hint += (
+                "; over plain http WordPress ignores application passwords unless the site"
+                " sets WP_ENVIRONMENT_TYPE to 'local' — use the site's https address"
+            )
         self.http = RemoteHttp(
             "wordpress",
             timeout=options.timeout,
-            credentials_hint=(
-                f"check publish.wordpress.username and the application password in"
-                f" {options.password_env}"
-            ),
+            credentials_hint=hint,
             policy=policy,
             auth=httpx.BasicAuth(options.username, password),
         )
@@ -161,15 +175,18 @@ class WordPressClient:
         }
 
     def find(self, post: Post) -> RemotePost | None:
-        found = _json(
-            self.http.request(
-                "GET",
-                f"{self.base}/posts",
-                idempotent=True,
-                params={"slug": post.slug, "status": ALL_STATUSES, "context": "edit"},
-            ),
-            "a post lookup",
+        response = self.http.request(
+            "GET",
+            f"{self.base}/posts",
+            idempotent=True,
+            ok=(400,),
+            params={"slug": post.slug, "status": ALL_STATUSES, "context": "edit"},
         )
+        found = _json(response, "a post lookup")
+        if response.status_code == 400:
+            # Drafts may be listed by a logged-in user only: an anonymous request (a wrong
+            # password is one, to WordPress) is refused the status parameter.
+            raise self._anonymous(response, found)
         if isinstance(found, list) and found:
             logger.info("wordpress: found post %s made by an earlier attempt", found[0].get("id"))
             return _remote(found[0], "a post lookup")
@@ -180,7 +197,40 @@ class WordPressClient:
         response = self.http.request("POST", f"{self.base}/posts", idempotent=False, json=fields)
         return _remote(_json(response, "a new post"), "a new post")
 
+    def _anonymous(self, response: httpx.Response, payload: Any) -> RemoteError:
+        code = payload.get("code") if isinstance(payload, dict) else None
+        if code == "rest_invalid_param":
+            return RemoteError(
+                "wordpress: the site treated the desk as not logged in (HTTP 400"
+                f" rest_invalid_param for the post statuses) — {self.http.credentials_hint}",
+                target_wide=True,
+            )
+        return self.http.failure(response, str(payload)[:200])
+
+    def remote_status(self, remote: RemotePost) -> str | None:
+        """The post's status on the site (``trash`` when trashed), None when deleted."""
+        response = self.http.request(
+            "GET",
+            f"{self.base}/posts/{remote.remote_id}",
+            idempotent=True,
+            ok=(404, 410),
+            params={"context": "edit"},
+        )
+        if response.status_code in (404, 410):
+            return None
+        payload = _json(response, "a post's status")
+        return str(payload.get("status")) if isinstance(payload, dict) else None
+
     def update(self, remote: RemotePost, post: Post) -> RemotePost | None:
+        if not self.restore:
+            status = self.remote_status(remote)
+            if status is None:
+                return None  # deleted: the publish loop decides
+            if status == "trash":
+                raise LeftAlone(
+                    f"post {remote.remote_id} is in the site's trash — left alone;"
+                    " `foreigndesk publish --restore` puts it back"
+                )
         fields = {k: v for k, v in self.fields(post).items() if v is not None}
         response = self.http.request(
             "POST",
@@ -190,7 +240,7 @@ class WordPressClient:
             json=fields,
         )
         if response.status_code in (404, 410):
-            logger.info("wordpress: post %s is gone from the site; posting it again", remote)
+            logger.info("wordpress: post %s is gone from the site; making it again", remote)
             return None
         return _remote(_json(response, "an updated post"), "an updated post")
 
@@ -208,8 +258,11 @@ class WordPressTarget:
             secret(options.password_env, self.name, what="application password"),
             locale=settings.desk.locale,
             policy=self.policy,
+            restore=settings.publish.restore,
         )
-        return publish_remote(self.name, client, posts, ledger, options.api_url)
+        return publish_remote(
+            self.name, client, posts, ledger, options.api_url, restore=settings.publish.restore
+        )
 
 
 @hookimpl

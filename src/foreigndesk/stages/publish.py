@@ -83,6 +83,69 @@ def compose(ctx: StageContext, article: Article) -> Post:
     return post
 
 
+#: What a reader would see change, by the post's fields that hold it.
+_PARTS = (
+    ("title", "title"),
+    ("byline", "byline"),
+    ("lead_html", "lead"),
+    ("body_html", "text"),
+    ("pairs", "text"),
+    ("attribution", "attribution"),
+    ("published", "date"),
+    ("tags", "tags"),
+    ("category", "category"),
+    ("excerpt_only", "excerpt"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recomposed:
+    """A published article whose post, composed again now, differs from the stored one."""
+
+    post: Post
+    changed: tuple[str, ...]
+
+
+def changed_parts(old: Post, new: Post) -> tuple[str, ...]:
+    """The parts of a post a reader would see change, in reading order."""
+    return tuple(
+        dict.fromkeys(part for name, part in _PARTS if getattr(old, name) != getattr(new, name))
+    )
+
+
+def recompose_published(ctx: StageContext) -> list[Recomposed]:
+    """Every published article's post composed again: an editor's corrections after
+    publishing, a new title template, lead, tags or licence. Only the posts that change
+    are returned; the stored post keeps its address (slug). An article whose translation
+    now has open QA errors keeps its post as it was, with the hold as an error line."""
+    changed: list[Recomposed] = []
+    for old in ctx.store.posts.all():
+        article = ctx.store.articles.get(old.article_id)
+        if article.status != ArticleStatus.PUBLISHED:
+            continue
+        new = dataclasses.replace(compose(ctx, article), slug=old.slug)
+        new = dataclasses.replace(new, content_hash=post_digest(new))
+        if not (parts := changed_parts(old, new)):
+            continue
+        if (hold := qa_hold(ctx, article.id)) is not None:
+            ctx.reporter.error(hold.replace("not published", "its post is not updated", 1))
+            continue
+        changed.append(Recomposed(new, parts))
+    return changed
+
+
+def refresh_published(ctx: StageContext, report: RunReport) -> None:
+    """Store the recomposed posts, so the targets' next update carries them."""
+    for recomposed in recompose_published(ctx):
+        ctx.store.posts.save(recomposed.post)
+        report.recomposed += 1
+        logger.info(
+            "article %s: post recomposed (%s changed)",
+            recomposed.post.article_id,
+            ", ".join(recomposed.changed),
+        )
+
+
 def publish_article(
     ctx: StageContext, article_id: int, report: RunReport, *, claim: str | None = None
 ) -> bool:
@@ -140,7 +203,46 @@ def build(
                 continue
             for error in result.errors:
                 ctx.reporter.error(f"publish to {name}: {error}")
+            for note in result.notes:
+                ctx.reporter.warning(f"publish to {name}: {note}")
             report.targets.append(result)
     finally:
         ctx.store.claims.unlock(BUILD_LOCK, worker)
     return True
+
+
+def planned_changes(ctx: StageContext, targets: Sequence[str]) -> list[str]:
+    """What a publish would write, one line per post, changing nothing: approved articles
+    that would be published, published ones whose post would change (and which parts),
+    and posts a target recorded as not up to date (a failed or unfinished attempt)."""
+    where = ", ".join(targets) or "no target"
+    lines: list[str] = []
+    for article_id in ctx.store.articles.waiting(ArticleStatus.APPROVED):
+        if (hold := qa_hold(ctx, article_id)) is not None:
+            lines.append(hold)
+            continue
+        post = compose(ctx, ctx.store.articles.get(article_id))
+        lines.append(f"article {article_id} ({post.slug}): new post — would go to {where}")
+    changed = set()
+    for recomposed in recompose_published(ctx):
+        post = recomposed.post
+        changed.add(post.article_id)
+        lines.append(
+            f"article {post.article_id} ({post.slug}): {', '.join(recomposed.changed)}"
+            f" changed — would be updated on {where}"
+        )
+    for post in ctx.store.posts.all():
+        if post.article_id in changed:
+            continue
+        behind = [
+            target
+            for target in targets
+            if (known := ctx.store.posts.publication(post.article_id, target)) is not None
+            and (known.status != "done" or known.content_hash != post.content_hash)
+        ]
+        if behind:
+            lines.append(
+                f"article {post.article_id} ({post.slug}): not up to date on"
+                f" {', '.join(behind)} — would be sent again"
+            )
+    return lines

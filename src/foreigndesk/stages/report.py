@@ -64,6 +64,8 @@ class RunReport:
     failed: int = 0
     #: Approved articles not published because of open QA errors.
     held_by_qa: int = 0
+    #: Published articles whose post changed since it was stored (edits, template, tags).
+    recomposed: int = 0
     targets: list[PublishReport] = field(default_factory=list)
 
 
