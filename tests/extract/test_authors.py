@@ -40,10 +40,53 @@ from foreigndesk.extract import clean_names
         ("AFP", ["AFP"]),
         ("Share this article", []),
         ("", []),
+        ("Von Max Muster, Chefredakteur", ["Max Muster"]),
+        ("Par Jeanne Roux et Paul Martin", ["Jeanne Roux", "Paul Martin"]),
+        ("Escrito por Lucía Fernández", ["Lucía Fernández"]),
+        ("Di Marco Rossi e Giulia Bianchi", ["Marco Rossi", "Giulia Bianchi"]),
+        ("Marco Di Rossi", ["Marco Di Rossi"]),  # a particle inside a name stays
+        ("Bylund Smith", ["Bylund Smith"]),  # a name that starts like "By"
     ],
 )
 def test_bylines_read_as_names(byline: str, names: list[str]) -> None:
     assert clean_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Author",
+        "By",
+        "Auteurs",
+        "Autoren",
+        "Veröffentlicht",
+        "Veröffentlicht am 3. Mai",
+        "Zur Artikelübersicht",
+        "Chefredakteur",
+        "Rédaction",
+        "Redazione",
+        "著者",
+        "編集部",
+    ],
+)
+def test_a_label_is_not_a_name(label: str) -> None:
+    assert clean_names(label) == []
+    assert clean_names(label, strict=False) == []
+
+
+@pytest.mark.parametrize("byline", ["AuthorAndreas Kalt", "Author: Andreas Kalt", "ByAndreas Kalt"])
+def test_a_label_glued_to_the_name_comes_off(byline: str) -> None:
+    assert clean_names(byline) == ["Andreas Kalt"]
+    assert clean_names(byline, strict=False) == ["Andreas Kalt"]
+
+
+@pytest.mark.parametrize(
+    "handle", ["edilson.la.rosa", "jane_roe", "CC7567", "jroe42", "jane@example.org", "@janeroe"]
+)
+def test_a_user_handle_or_an_address_is_not_a_name(handle: str) -> None:
+    assert clean_names(handle) == []
+    assert clean_names(handle, strict=False) == []
+    assert clean_names(f"By {handle}") == []
 
 
 def test_a_meta_value_keeps_an_organisation_as_author() -> None:

@@ -9,6 +9,7 @@ from foreigndesk.extract.boilerplate import is_boilerplate
 from foreigndesk.extract.repeats import drop_repeats
 from foreigndesk.extract.titles import strip_site_name
 from foreigndesk.models import Block, BlockKind
+from tests.extract.pages import PROSE, extract, page
 
 
 def para(text: str) -> Block:
@@ -78,13 +79,37 @@ def test_a_pasted_lead_is_dropped_and_recorded() -> None:
     assert repeats == [lead.text]
 
 
-def test_a_template_filled_twice_is_not_a_repeat() -> None:
+def test_a_lead_of_several_paragraphs_pasted_again_is_found_whole() -> None:
+    lead = [
+        para("Every Saturday morning the smell of fresh bread fills Mill Street again."),
+        para("The oven, built by neighbours in 1920, had been cold for thirty years."),
+        para("Now a rota of twelve households lights it before dawn, one week each."),
+    ]
+    middle = [para("The flour comes from the mill at the end of the street."), para("Done.")]
+    kept, repeats = drop_repeats([*lead, *middle, *lead])
+    assert kept == [*lead, *middle]
+    assert repeats == [b.text for b in lead]
+
+
+def test_a_section_filled_again_under_the_same_heading_keeps_its_lines() -> None:
     heading = Block(BlockKind.HEADING, text="Breakfast", level=3)
     line = para("Eat within two hours of waking up, with a glass of water first.")
-    blocks = [heading, line, para("Plan A: oats."), heading, line, para("Plan B: eggs.")]
+    plan = para("Every plan below follows the same rhythm of meals through the day.")
+    blocks = [plan, heading, line, para("Plan A: oats."), heading, line, para("Plan B: eggs.")]
     kept, repeats = drop_repeats(blocks)
     assert kept == blocks
     assert repeats == []
+
+
+def test_a_run_pasted_under_a_new_heading_is_still_a_repeat() -> None:
+    lead = [
+        para("Every Saturday morning the smell of fresh bread fills Mill Street again."),
+        para("The oven, built by neighbours in 1920, had been cold for thirty years."),
+    ]
+    closing = Block(BlockKind.HEADING, text="In short", level=2)
+    kept, repeats = drop_repeats([*lead, para("The flour comes from the mill."), closing, *lead])
+    assert kept == [*lead, para("The flour comes from the mill."), closing]
+    assert repeats == [b.text for b in lead]
 
 
 def test_a_pull_quote_of_a_body_sentence_is_a_repeat() -> None:
@@ -97,3 +122,14 @@ def test_a_pull_quote_of_a_body_sentence_is_a_repeat() -> None:
     kept, repeats = drop_repeats([body, pull, citation])
     assert kept == [body, citation]
     assert repeats == [pull.text]
+
+
+def test_a_json_ld_name_that_is_the_site_name_is_not_the_title() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "name": "Harbour'
+        ' Review", "headline": "The lock gates open at dawn", "publisher": {"@type":'
+        ' "Organization", "name": "Harbour Review"}}</script>'
+    )
+    body = f"<article><h1>The lock gates open at dawn</h1>{PROSE}</article>"
+    article = extract(page(body, head=head, title="Harbour Review"))
+    assert article.title == "The lock gates open at dawn"

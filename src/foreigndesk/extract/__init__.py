@@ -6,8 +6,8 @@ may want on their own (dates, author names, URLs).
 """
 
 from foreigndesk.extract.article import content_hash, extract_article
-from foreigndesk.extract.authors import clean_names
 from foreigndesk.extract.dates import parse_date
+from foreigndesk.extract.names import clean_names
 from foreigndesk.extract.near_duplicates import (
     NUM_PERM,
     NearDuplicateIndex,

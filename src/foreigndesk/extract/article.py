@@ -15,15 +15,21 @@ from dataclasses import replace
 from datetime import datetime
 
 from foreigndesk.errors import DeskError
-from foreigndesk.extract.authors import find_byline, page_authors
+from foreigndesk.extract.authors import (
+    byline_authors,
+    site_authors,
+    site_identity,
+    structured_authors,
+)
 from foreigndesk.extract.blocks import body_to_blocks
 from foreigndesk.extract.body import article_scope, paragraph_chars, trafilatura_body
 from foreigndesk.extract.boilerplate import drop_boilerplate
+from foreigndesk.extract.bylines import headline_element, marked_byline, text_byline
 from foreigndesk.extract.decoding import page_encoding
 from foreigndesk.extract.fallback import better_body
 from foreigndesk.extract.figures import set_figures_aside
 from foreigndesk.extract.header import drop_header
-from foreigndesk.extract.jsonld import article_object, read_jsonld
+from foreigndesk.extract.jsonld import article_object, id_index, read_jsonld
 from foreigndesk.extract.language import article_language, block_language, script_of
 from foreigndesk.extract.licenses import mentions_license, page_license
 from foreigndesk.extract.metatags import first, read_meta
@@ -69,24 +75,37 @@ def extract_article(
     # Metadata first, while the tree still has its scripts, links and footer.
     meta = read_meta(tree)
     objects = read_jsonld(tree)
+    index = id_index(objects)
     article = article_object(objects)
     canonical = canonical_url(tree, meta, url)
     license_ = page_license(tree, url, article) if mentions_license(content) else None
     # The rest reads the page without its scripts; the body without its chrome as well.
     strip_never_text(tree)
     declared_lang = _page_lang(tree.get("lang") or first(meta, ("og:locale",)), lang)
-    names = site_names(meta, article, objects)
+    names = site_names(meta, article, objects, index)
     title = page_title(tree, meta, article, names)
-    # Looking for the byline on the page is a walk of the whole tree: only where the
-    # JSON-LD and the meta tags name no author is it needed.
-    authors = page_authors(meta, article, [])
-    byline = None if authors else find_byline(tree)
+    headline = headline_element(tree, title)
+    # A byline in the article's own text is a short walk from the headline; a marked one
+    # is a walk of the whole tree, needed only where no source for machines names anyone.
+    text_line = text_byline(headline)
+    site = site_identity(meta, article, objects, index)
+    authors = structured_authors(meta, article, index, site)
+    byline = None if authors else (marked_byline(tree, headline) or text_line)
     if byline is not None:
-        authors = tuple(byline.names)
-    byline_text = byline.text if byline else None
-    headline = " ".join((tree.findtext(".//h1") or "").split())
+        authors = byline_authors(byline, site)
+    if not authors:
+        authors = site_authors(meta, article, index, site)
+    bylines = [b.text for b in (byline, text_line) if b is not None]
+    headline_text = " ".join(headline.text_content().split()) if headline is not None else ""
     published = published_date(
-        tree, meta, article, byline_text, lang=declared_lang, fetched_at=fetched_at, url=url
+        tree,
+        meta,
+        article,
+        byline.text if byline is not None and not byline.in_text else None,
+        lang=declared_lang,
+        fetched_at=fetched_at,
+        url=url,
+        text_byline=text_line.text if text_line else None,
     )
     strip_chrome(tree)
 
@@ -99,9 +118,9 @@ def extract_article(
     blocks, extractor = better_body(scope, url, blocks, figures, page_chars=page_chars, topic=topic)
     blocks = drop_header(
         blocks,
-        titles=[title, headline],
+        titles=[title, headline_text],
         authors=authors,
-        byline=byline_text,
+        bylines=bylines,
         lang=declared_lang,
         now=fetched_at,
     )

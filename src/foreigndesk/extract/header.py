@@ -3,15 +3,18 @@
 Extractors often keep the headline and the byline ("By Jane Roe · 16/11/2024") as the
 body's first blocks. The desk shows both itself (title, byline and date in the target
 locale), so left in they would be translated and shown twice. Only the first few blocks
-are looked at, and only blocks that are the title, the byline, or a bare date line.
+are looked at, and only blocks that are the title, the byline, or a bare date line; a
+block that is exactly a byline the page was read for (a line such as
+``ジェーン・ロウ著:16/11/2024`` that a translation blog puts after its lead) goes wherever
+it stands.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from foreigndesk.extract.authors import clean_names
 from foreigndesk.extract.dates import parse_date
+from foreigndesk.extract.names import clean_names
 from foreigndesk.models import Block, BlockKind
 
 #: How far into the body the header can reach.
@@ -34,15 +37,12 @@ def _is_headline(block: Block, titles: set[str]) -> bool:
 def _is_byline(
     block: Block,
     authors: tuple[str, ...],
-    byline: str | None,
     lang: str | None,
     now: datetime | None,
 ) -> bool:
     text = " ".join(block.text.split())
     if block.kind not in _TEXT_KINDS or len(text) > MAX_BYLINE_CHARS:
         return False
-    if byline and _norm(text) == _norm(byline):
-        return True
     names = clean_names(text)
     if authors and names and set(names) <= set(authors):
         return True  # "By Jane Roe", "Jane Roe · 16/11/2024", "文：山田花子"
@@ -59,16 +59,20 @@ def drop_header(
     *,
     titles: list[str],
     authors: tuple[str, ...],
-    byline: str | None,
+    bylines: list[str],
     lang: str | None = None,
     now: datetime | None = None,
 ) -> list[Block]:
-    """The blocks without the headline, byline and dateline among their first few."""
+    """The blocks without the headline, byline and dateline among their first few, and
+    without any block that is exactly one of the page's ``bylines``."""
     wanted = {_norm(t) for t in titles if t}
+    read = {_norm(b) for b in bylines if b}
     kept: list[Block] = []
     for index, block in enumerate(blocks):
+        if block.kind in _TEXT_KINDS and _norm(block.text) in read:
+            continue
         if index < HEADER_BLOCKS and (
-            _is_headline(block, wanted) or _is_byline(block, authors, byline, lang, now)
+            _is_headline(block, wanted) or _is_byline(block, authors, lang, now)
         ):
             continue
         kept.append(block)

@@ -5,6 +5,11 @@ statement of headline, authors, dates, publisher and licence on the page. It is 
 malformed in small ways (CDATA wrappers, HTML comments, several objects in one script,
 ``@graph`` nesting), which are tolerated here; a script that still does not parse is
 skipped with a debug line rather than failing the page.
+
+Sites that describe their pages as a graph (Yoast and its kin) name each thing once and
+point at it elsewhere: the article's ``author`` is ``{"@id": "…#/schema/person/1"}`` and
+the Person with that ``@id`` stands elsewhere in the ``@graph``, often in another script.
+``id_index`` and ``resolve`` follow such pointers, so a pointer reads as what it points at.
 """
 
 from __future__ import annotations
@@ -103,9 +108,40 @@ def text_of(value: Any) -> str | None:
     return None
 
 
-def names_of(value: Any) -> list[str]:
-    """Every name in a JSON-LD value: a string, a Person or Organization, or a list of them."""
+JsonIndex = dict[str, JsonObject]
+
+
+def id_index(objects: list[JsonObject]) -> JsonIndex:
+    """Every object that says more than its ``@id``, by that ``@id``: what pointers reach."""
+    index: JsonIndex = {}
+    for obj in objects:
+        ref = obj.get("@id")
+        if isinstance(ref, str) and len(obj) > 1:
+            index.setdefault(ref, obj)
+    return index
+
+
+def resolve(value: Any, index: JsonIndex) -> Any:
+    """``value`` with its pointers followed: an ``{"@id": …}`` object (or an ``@id`` given
+    as a bare string) becomes the object with that ``@id``, in lists as well; a pointer to
+    nothing on the page stays as it is."""
+    if isinstance(value, list):
+        return [resolve(item, index) for item in value]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+        return index.get(str(value.get("@id")), value)
+    if isinstance(value, str) and value in index:
+        return index[value]
+    return value
+
+
+def names_of(value: Any, index: JsonIndex | None = None) -> list[str]:
+    """Every name in a JSON-LD value: a string, a Person or Organization, a pointer to one
+    (followed through ``index``), or a list of them."""
+    if index is not None:
+        value = resolve(value, index)
     if isinstance(value, list):
         return [name for item in value for name in names_of(item)]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+        return []  # a pointer to nothing on the page names nobody
     text = text_of(value)
     return [text] if text else []

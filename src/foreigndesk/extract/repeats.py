@@ -3,12 +3,20 @@
 Two kinds of repeat are removed, each recorded so an editor can see what went:
 
 - a paragraph pasted a second time (a blog's lead pasted again further down): the same
-  text again, in a different place. The same text in the *same* place of a parallel
-  section (a recipe's "Eat every 2–3 hours" under each meal, after the same heading) is
-  a template filled twice, not a paste, and is kept: the block before it tells which.
+  text again, in a different place. Each paragraph is compared with every paragraph
+  before it, never only with its neighbour, so a run of several paragraphs pasted again
+  (a whole lead repeated at the end) is found whole, not just its first paragraph.
 - a pull quote: a quote whose words are already a sentence of the body's paragraphs.
 
+A section whose heading the article has already used (a meal plan's "Breakfast" under
+each day, a recipe's "Method" under each dish) is the same kind of section filled again:
+a line repeated inside it is the template's, not a paste, and is kept. The judgement is
+the section's, from its heading, never the block's from its neighbour, so a pasted run
+is still found whole wherever the article's own headings do not repeat.
+
 The first occurrence is the one kept, since that is where the author put it in the flow.
+Short lines ("Yes.", "Read more", a recipe's "Eat within two hours") repeat innocently
+and are never counted.
 """
 
 from __future__ import annotations
@@ -37,22 +45,21 @@ def _is_pull_quote(block: Block, body: str) -> bool:
 def drop_repeats(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """(blocks with each repeated paragraph kept at its first place, the repeats dropped)."""
     body = "\n".join(_norm(b.text) for b in blocks if b.kind == BlockKind.PARAGRAPH)
-    first_context: dict[str, str] = {}
+    seen: set[str] = set()
+    headings: set[str] = set()
+    repeated_section = False
     kept: list[Block] = []
     repeats: list[str] = []
-    previous = ""
     for block in blocks:
         key = _norm(block.text)
-        context, previous = previous, key
+        if block.kind == BlockKind.HEADING:
+            repeated_section = key in headings
+            headings.add(key)
         if block.kind not in _REPEATABLE or len(key) < MIN_REPEAT_CHARS:
             kept.append(block)
-            continue
-        if _is_pull_quote(block, body):
+        elif _is_pull_quote(block, body) or (key in seen and not repeated_section):
             repeats.append(block.text)
-            continue
-        if key in first_context and first_context[key] != context:
-            repeats.append(block.text)
-            continue
-        first_context.setdefault(key, context)
-        kept.append(block)
+        else:
+            seen.add(key)
+            kept.append(block)
     return kept, repeats

@@ -21,7 +21,7 @@ from html import unescape
 
 from lxml import html as lxml_html
 
-from foreigndesk.extract.jsonld import JsonObject, text_of, types_of
+from foreigndesk.extract.jsonld import JsonIndex, JsonObject, resolve, text_of, types_of
 from foreigndesk.extract.metatags import MetaTags, first
 
 TITLE_KEYS = (
@@ -48,10 +48,17 @@ def _squeeze(text: str | None) -> str:
     return " ".join(unescape(text or "").split())
 
 
-def site_names(meta: MetaTags, article: JsonObject | None, objects: list[JsonObject]) -> list[str]:
-    """Every name the page gives its site, most explicit first."""
+def site_names(
+    meta: MetaTags,
+    article: JsonObject | None,
+    objects: list[JsonObject],
+    index: JsonIndex | None = None,
+) -> list[str]:
+    """Every name the page gives its site, most explicit first (a publisher given as a
+    pointer into the page's ``@graph`` is followed)."""
     names = [v for key in SITE_NAME_KEYS for v in meta.get(key, [])]
-    if article is not None and (publisher := text_of(article.get("publisher"))):
+    publisher = article.get("publisher") if article is not None else None
+    if publisher is not None and (publisher := text_of(resolve(publisher, index or {}))):
         names.append(publisher)
     names.extend(
         name
@@ -94,13 +101,17 @@ def _long_enough(head: str) -> bool:
     return len(head.split()) >= _MIN_TITLE_WORDS or len(_CJK.findall(head)) >= _MIN_CJK_CHARS
 
 
-def _jsonld_title(article: JsonObject | None, page_title: str) -> str | None:
-    """The JSON-LD headline; where ``name`` differs, the one ``<title>`` agrees with."""
+def _jsonld_title(article: JsonObject | None, page_title: str, names: list[str]) -> str | None:
+    """The JSON-LD headline; where ``name`` differs, the one ``<title>`` agrees with. A
+    ``name`` that is the site's own (``"name": "Aktuálně.cz"`` on a NewsArticle) is no
+    title at all."""
     if article is None:
         return None
     headline = text_of(article.get("headline"))
     # A bare WebPage's name is as often the site's as the article's: only its headline.
     name = text_of(article.get("name")) if types_of(article) - {"webpage"} else None
+    if name and _squeeze(name).casefold() in {n.casefold() for n in names}:
+        name = None
     if headline and name and headline != name:
         folded = page_title.casefold()
         if name.casefold() in folded and headline.casefold() not in folded:
@@ -116,7 +127,7 @@ def page_title(
 ) -> str:
     """The article's title, its site's name kept out; empty when the page gives none."""
     element = _squeeze(tree.findtext(".//title"))
-    declared = _jsonld_title(article, element) or first(meta, TITLE_KEYS)
+    declared = _jsonld_title(article, element, names) or first(meta, TITLE_KEYS)
     if declared:
         return strip_site_name(declared, names)
     if element:
