@@ -1,15 +1,19 @@
-"""The Argos engine, run for real: Argos's package code and CTranslate2 on two toy packages.
+"""The Argos engine, run for real: its package reader, tokenizers and CTranslate2 on toy packages.
 
 The packages in tests/data/argos were made by scripts/build_argos_test_models.py: tiny
 models trained to swap words from a 50-word list and copy the desk's placeholders. They
 exercise the real runtime end to end; what they output is not a translation, so these
-tests check the plumbing (pairs, batching, order, markup, errors), not quality.
+tests check the plumbing (pairs, batching, order, markup, tokenizers, errors), not quality.
+The engine does not use the argostranslate library: nothing here imports it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import io
 import json
+import shutil
 import threading
 import zipfile
 from pathlib import Path
@@ -28,7 +32,8 @@ from foreigndesk.translate.engines.argos import (
 from foreigndesk.translate.translator import Translator
 from tests.conftest import invoke
 
-pytest.importorskip("argostranslate.package", reason="the argos extra is not installed")
+pytest.importorskip("ctranslate2", reason="the argos extra is not installed")
+pytest.importorskip("sentencepiece", reason="the argos extra is not installed")
 
 DATA = Path(__file__).parent.parent / "data" / "argos"
 EN_ES = DATA / "translate-en_es-toy.argosmodel"
@@ -151,6 +156,112 @@ def test_links_and_emphasis_come_back_through_placeholders(engine: ArgosEngine) 
     assert result.text.count("</a>") == 1
     assert result.text.count("<em>") == 1 and result.text.count("</em>") == 1
     assert "⟦" not in result.text
+
+
+def test_sentencepiece_decoding_keeps_underscores(engine: ArgosEngine) -> None:
+    # Argos 1.11 made every "_" a space; SentencePiece's own decoding keeps the text.
+    tokenizer = engine._load(engine._packages[("en", "es")]).tokenizer
+    text = "the snake_case river and __init__"
+    assert tokenizer.decode(tokenizer.encode(text)) == text
+
+
+def test_the_target_prefix_is_forced_first_and_taken_off(packages: Path) -> None:
+    metadata_file = packages / "translate-en_es-toy" / "metadata.json"
+    metadata = json.loads(metadata_file.read_text())
+    metadata_file.write_text(json.dumps({**metadata, "target_prefix": "▁el"}))
+    engine = ArgosEngine(packages, threads=1)
+    assert engine._load(engine._packages[("en", "es")]).target_prefix == "▁el"
+    [text] = asyncio.run(engine.translate(["The river."], "en", "es")).segments
+    assert "río" in text and not text.startswith("el")
+
+
+def bpe_package(packages: Path, folder: Path) -> Path:
+    """The en→es toy package as a BPE package, with no training: the same model, its
+    vocabulary relabelled from SentencePiece pieces to the units Moses and BPE make.
+
+    A word-initial piece ``▁word`` becomes the whole word ``word``, any other piece a
+    continued unit ``x@@``, and the BPE codes, learnt from the model's words alone, put
+    every word back together whole. A sentence of listed words is thus the same ids for
+    the model under either tokenizer, and must come out translated the same.
+    """
+    from subword_nmt.learn_bpe import learn_bpe
+
+    package = folder / "translate-en_es-bpe"
+    shutil.copytree(packages / "translate-en_es-toy", package)
+    (package / "sentencepiece.model").unlink()
+    vocabulary_file = package / "model" / "shared_vocabulary.json"
+    vocabulary = json.loads(vocabulary_file.read_text())
+    kept = {"</s>", "<unk>", "<s>", "▁", "."}
+
+    def relabel(token: str) -> str:
+        if token in kept or token.startswith("⟦"):
+            return token
+        return token[1:] if token.startswith("▁") else f"{token}@@"
+
+    vocabulary_file.write_text(json.dumps([relabel(t) for t in vocabulary]))
+    words = [t[1:] for t in vocabulary if t.startswith("▁") and len(t) > 1]
+    codes = io.StringIO()
+    learn_bpe(io.StringIO("\n".join(words)), codes, 10_000, min_frequency=1)
+    (package / "bpe.model").write_text(codes.getvalue(), encoding="utf-8")
+    return package
+
+
+def test_a_bpe_package_translates_through_moses_tokens_and_bpe_units(
+    packages: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("sacremoses", reason="the argos extra is not installed")
+    pytest.importorskip("subword_nmt", reason="the argos extra is not installed")
+    bpe_package(packages, tmp_path / "bpe")
+    bpe, sentencepiece = ArgosEngine(tmp_path / "bpe", threads=1), ArgosEngine(packages, threads=1)
+    tokenizer = bpe._load(bpe._packages[("en", "es")]).tokenizer
+    words = ["a", "small", "garden", "near", "the", "library", "."]
+    assert tokenizer.encode("a small garden near the library.") == words
+    assert tokenizer.encode("visit")[-1] == "t" and tokenizer.encode("visit")[0].endswith("@@")
+    assert tokenizer.decode(["el", "vis@@", "ita", "la", "biblioteca", "."]) == (
+        "el visita la biblioteca."
+    )
+    segments = ["a small garden near the library.", "the teacher builds a new school in the city."]
+    translated = asyncio.run(bpe.translate(segments, "en", "es")).segments
+    assert translated == asyncio.run(sentencepiece.translate(segments, "en", "es")).segments
+    assert translated[0].endswith("biblioteca.")  # Moses detokenizing joined the full stop
+
+
+def hide_module(monkeypatch: pytest.MonkeyPatch, hidden: str) -> None:
+    """Make the engine's look-up find no ``hidden``, as where the extra is not installed."""
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == hidden else real(name)
+    )
+
+
+def test_a_bpe_package_without_its_libraries_is_one_line_naming_the_fix(
+    packages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("subword_nmt", reason="the argos extra is not installed")
+    bpe_package(packages, tmp_path / "bpe")
+    hide_module(monkeypatch, "sacremoses")
+    engine = ArgosEngine(tmp_path / "bpe")
+    with pytest.raises(EngineError) as caught:
+        asyncio.run(engine.translate(["the river."], "en", "es"))
+    assert str(caught.value) == (
+        "argos package translate-en_es-bpe uses a BPE tokenizer, which needs sacremoses — "
+        "pip install 'foreigndesk[argos]'"
+    )
+
+
+def test_the_engine_is_not_created_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    hide_module(monkeypatch, "ctranslate2")
+    with pytest.raises(
+        EngineError, match=r"needs ctranslate2 — pip install 'foreigndesk\[argos\]'$"
+    ):
+        engine_specs()["argos"].create(Settings())
+
+
+def test_a_package_that_lost_its_tokenizer_is_an_error_naming_the_fix(packages: Path) -> None:
+    (packages / "translate-en_es-toy" / "sentencepiece.model").unlink()
+    engine = ArgosEngine(packages)
+    with pytest.raises(EngineError, match=r"no sentencepiece\.model or bpe\.model.*install-argos"):
+        asyncio.run(engine.translate(["The river."], "en", "es"))
 
 
 def test_installing_again_replaces_the_package(packages: Path) -> None:

@@ -1,16 +1,24 @@
-"""Argos Translate: neural, offline, free; an optional extra (``foreigndesk[argos]``).
+"""Argos Translate's packages, run offline; an optional extra (``foreigndesk[argos]``).
 
 Each installed Argos package (an ``.argosmodel`` zip: ``metadata.json``, a CTranslate2
 model in ``model/``, a SentencePiece or BPE tokenizer) gives one language pair. Packages
 are installed from local files only (``foreigndesk engines install-argos FILE``): the
 desk never reaches Argos's online index.
 
+The engine reads the packages itself and does not import the ``argostranslate`` library:
+all a package needs at run time is CTranslate2 and its tokenizer (``sentencepiece``, or
+``sacremoses`` and ``subword-nmt`` for the older BPE packages), while the library also
+pulls in PyTorch (754 MB alone), spaCy and stanza for sentence splitting the desk does
+itself. The tokenizers and decoding options below are the ones Argos Translate 1.11 uses,
+so a package translates as it does under Argos (``_SentencePieceTokenizer`` says where
+the output differs, and why).
+
 A batch is one CTranslate2 call: every segment is cut into sentences, all sentences of
 the batch are tokenized with the package's tokenizer and translated together, and each
-segment's sentences are joined back, with the decoding options Argos itself uses. The
-sentences are cut by the desk's own splitter, not Argos's: its default detector (MiniSBD)
-downloads a model at run time when the package does not carry one, which an offline desk
-cannot do. Inference is CPU-bound and runs in a worker thread, off the event loop.
+segment's sentences are joined back. The sentences are cut by the desk's own splitter,
+not Argos's: its detectors (MiniSBD, stanza, spaCy) are heavy, and download a model at
+run time when the package does not carry one, which an offline desk cannot do. Inference
+is CPU-bound and runs in a worker thread, off the event loop.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError, EngineError
@@ -36,10 +44,13 @@ from foreigndesk.translate.engine import Engine, EngineLimits, EngineResult, Eng
 from foreigndesk.translate.glossary import Glossary
 from foreigndesk.translate.segment import sentences
 
-if TYPE_CHECKING:
-    from argostranslate.package import Package
+# What the engine imports, by import name: the ``argos`` extra installs them.
+_RUNTIME = ("ctranslate2", "sentencepiece")
+_BPE_RUNTIME = ("sacremoses", "subword_nmt")
 
-_MISSING_EXTRA = "Argos Translate is not installed — pip install 'foreigndesk[argos]'"
+
+def _missing_extra(modules: Sequence[str]) -> str:
+    return f"the argos engine needs {' and '.join(modules)} — pip install 'foreigndesk[argos]'"
 
 
 @dataclass(frozen=True)
@@ -142,11 +153,98 @@ def install_package(archive: Path, packages_dir: Path) -> ArgosPackage:
     )
 
 
-class _Loaded:
-    """One package's tokenizer and CTranslate2 translator, loaded on first use."""
+class _Tokenizer(Protocol):
+    """A package's tokenizer: a sentence to the model's tokens, the model's tokens to text."""
 
-    def __init__(self, package: Package, translator: Any) -> None:
-        self.package = package
+    def encode(self, sentence: str) -> list[str]: ...
+
+    def decode(self, tokens: list[str]) -> str: ...
+
+
+class _SentencePieceTokenizer:
+    """The tokenizer of a package with ``sentencepiece.model``: most Argos packages.
+
+    Decoding is SentencePiece's own (``decode_pieces``), which also turns byte-fallback
+    pieces back into the characters they spell; a plain join of the pieces would not. A
+    piece the model does not know comes back verbatim, word marker (U+2581) included, so
+    a marker left over is made a space, as Argos does. Argos 1.11 also makes every ``_``
+    a space, which loses real underscores (``snake_case``, ``__init__``): not done here.
+    """
+
+    def __init__(self, model: Path) -> None:
+        import sentencepiece
+
+        self._processor = sentencepiece.SentencePieceProcessor(model_file=str(model))
+
+    def encode(self, sentence: str) -> list[str]:
+        return list(self._processor.encode(sentence, out_type=str))
+
+    def decode(self, tokens: list[str]) -> str:
+        return str(self._processor.decode_pieces(tokens)).replace("\u2581", " ")
+
+
+class _BpeTokenizer:
+    """The tokenizer of a package with ``bpe.model``: older packages, made from OPUS-MT models.
+
+    Such a model was trained on Moses-tokenized text cut by subword-nmt's BPE, so the
+    input goes through the same steps, with the libraries Argos uses for them: sacremoses'
+    Moses punctuation normalizer and tokenizer for the source language, then subword-nmt's
+    ``BPE`` with the package's codes, which marks a unit continued by the next one with
+    ``@@``. Decoding joins the marked units back into words and detokenizes them by the
+    Moses rules of the target language. Both libraries are pure Python and small.
+    """
+
+    _JOIN = "@@ "
+
+    def __init__(self, codes: Path, source: str, target: str) -> None:
+        from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
+        from subword_nmt.apply_bpe import BPE
+
+        self._normalizer = MosesPunctNormalizer(source)
+        self._tokenizer = MosesTokenizer(source)
+        self._detokenizer = MosesDetokenizer(target)
+        with codes.open(encoding="utf-8") as lines:
+            self._bpe = BPE(lines)
+
+    def encode(self, sentence: str) -> list[str]:
+        words = self._tokenizer.tokenize(self._normalizer.normalize(sentence))
+        return list(self._bpe.segment_tokens(words))
+
+    def decode(self, tokens: list[str]) -> str:
+        words = " ".join(tokens).replace(self._JOIN, "").split(" ")
+        return str(self._detokenizer.detokenize(words))
+
+
+def _open_tokenizer(package: ArgosPackage) -> _Tokenizer:
+    """The package's tokenizer; SentencePiece first when a package carries both, as in Argos."""
+    sentencepiece_model = package.path / "sentencepiece.model"
+    if sentencepiece_model.is_file():
+        return _SentencePieceTokenizer(sentencepiece_model)
+    bpe_codes = package.path / "bpe.model"
+    if not bpe_codes.is_file():
+        raise EngineError(
+            f"argos package {package.path} has no sentencepiece.model or bpe.model — "
+            "install it again: foreigndesk engines install-argos FILE.argosmodel"
+        )
+    missing = [m for m in _BPE_RUNTIME if importlib.util.find_spec(m) is None]
+    if missing:
+        raise EngineError(
+            f"argos package {package.path.name} uses a BPE tokenizer, which needs "
+            f"{' and '.join(missing)} — pip install 'foreigndesk[argos]'"
+        )
+    return _BpeTokenizer(bpe_codes, package.source, package.target)
+
+
+class _Loaded:
+    """One package's tokenizer, target prefix and CTranslate2 translator, loaded on first use.
+
+    ``target_prefix`` is the token some multilingual packages put first in every output
+    to name the target language (``metadata.json``'s ``target_prefix``; empty for most).
+    """
+
+    def __init__(self, tokenizer: _Tokenizer, target_prefix: str, translator: Any) -> None:
+        self.tokenizer = tokenizer
+        self.target_prefix = target_prefix
         self.translator = translator
 
 
@@ -172,8 +270,9 @@ class ArgosEngine:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
-        if importlib.util.find_spec("argostranslate") is None:
-            raise EngineError(_MISSING_EXTRA)
+        missing = [m for m in _RUNTIME if importlib.util.find_spec(m) is None]
+        if missing:
+            raise EngineError(_missing_extra(missing))
         options = settings.translate.argos
         packages_dir = Path(options.packages_dir) if options.packages_dir else None
         return cls(packages_dir or default_packages_dir(), options.threads, options.beam_size)
@@ -213,11 +312,12 @@ class ArgosEngine:
                 return loaded
             try:
                 import ctranslate2
-                from argostranslate.package import Package
             except ImportError as exc:
-                raise EngineError(_MISSING_EXTRA) from exc
+                raise EngineError(_missing_extra(["ctranslate2"])) from exc
             try:
-                argos_package = Package(package.path)
+                metadata_file = package.path / "metadata.json"
+                metadata = _read_metadata(metadata_file.read_bytes(), str(package.path))
+                tokenizer = _open_tokenizer(package)
                 translator = ctranslate2.Translator(
                     str(package.path / "model"),
                     device="cpu",
@@ -225,16 +325,20 @@ class ArgosEngine:
                     intra_threads=self.threads,
                     compute_type="auto",
                 )
-            except (OSError, RuntimeError, ValueError) as exc:
+            except EngineError:
+                raise
+            except ImportError as exc:
+                raise EngineError(_missing_extra([exc.name or "sentencepiece"])) from exc
+            except (OSError, RuntimeError, ValueError, DeskError) as exc:
                 raise EngineError(f"argos package {package.path} does not load: {exc}") from exc
-            loaded = _Loaded(argos_package, translator)
+            loaded = _Loaded(tokenizer, str(metadata.get("target_prefix") or ""), translator)
             self._loaded[(package.source, package.target)] = loaded
             return loaded
 
     def _translate_batch(self, package: ArgosPackage, segments: list[str]) -> list[str]:
         loaded = self._load(package)
-        tokenizer = loaded.package.tokenizer
-        prefix = loaded.package.target_prefix
+        tokenizer = loaded.tokenizer
+        prefix = loaded.target_prefix
         owners: list[int] = []
         tokenized: list[list[str]] = []
         for index, segment in enumerate(segments):
