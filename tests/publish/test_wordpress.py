@@ -168,11 +168,16 @@ def test_a_refused_password_stops_the_target_with_one_line(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("WORDPRESS_APP_PASSWORD", "wrong wrong wrong")
     with pytest.raises(
-        DeskError, match=r"HTTP 401.*invalid application password.*WORDPRESS_APP_PASSWORD"
+        DeskError,
+        match=r"HTTP 401.*credentials were refused.*WORDPRESS_APP_PASSWORD \(WordPress answers",
     ):
         publish(with_wordpress(settings, fake), posts, store)
     assert fake.posts == {}
-    assert len(fake.requests) == 1
+    # Anonymous, the desk may still read tags; the first write is refused and ends it.
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests] == [
+        ("GET", "tags"),
+        ("POST", "tags"),
+    ]
 
 
 def test_settings_errors_are_one_line(settings: Settings, fake: WordPressFake) -> None:

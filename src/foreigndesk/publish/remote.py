@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from typing import Any, Protocol
 
 import httpx
@@ -186,12 +188,20 @@ class RemoteHttp:
         return {}
 
 
+_HEAD = re.compile(r"<head\b.*?</head>|<script\b.*?</script>|<style\b.*?</style>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
 def describe(response: httpx.Response) -> str:
-    """The service's own words about a failure: a JSON ``message``, else the text."""
+    """The service's own words about a failure: a JSON ``message``, else the text (of an
+    HTML error page, its words: WordPress answers a PHP fatal error with one)."""
     try:
         body = response.json()
     except ValueError:
-        return " ".join(response.text.split())[:200] or response.reason_phrase
+        text = response.text
+        if "html" in response.headers.get("content-type", "") or text.lstrip().startswith("<"):
+            text = unescape(_TAG.sub(" ", _HEAD.sub(" ", text)))
+        return " ".join(text.split())[:200] or response.reason_phrase
     if isinstance(body, dict) and body.get("message"):
         return str(body["message"])
     return str(body)[:200]
