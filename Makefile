@@ -13,11 +13,14 @@ DEMO_DIR ?= demo-desk
 DEMO_SOURCE_PORT ?= 8765
 DEMO_PORT ?= 8000
 
-.PHONY: setup setup-dev system-packages test lint typecheck demo screenshots clean
+.PHONY: setup setup-dev demo-packages system-packages test lint typecheck demo screenshots clean
 
-setup: system-packages $(DEMO_STAMP)
+setup: demo-packages $(DEMO_STAMP)
 
 setup-dev: system-packages $(TEST_STAMP)
+
+demo-packages:
+	@scripts/system-packages demo
 
 system-packages:
 	@scripts/system-packages
@@ -49,6 +52,7 @@ test: lint typecheck
 	$(BIN)/python -m pytest -q -n auto
 
 demo: setup
+	@du -sm $(VENV) | awk '{print "the virtualenv $(VENV): " $$1 " MB"}'
 	@DEMO_DIR=$(DEMO_DIR) DEMO_SOURCE_PORT=$(DEMO_SOURCE_PORT) DEMO_PORT=$(DEMO_PORT) \
 		BIN=$(BIN) scripts/demo
 
