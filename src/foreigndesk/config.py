@@ -348,6 +348,11 @@ class PostSettings(_Section):
         description="Byline with {author} and {date}; empty picks the target language's "
         "usual form (ja: '{author}著:{date}').",
     )
+    date_format: str = Field(
+        "long",
+        description="How the byline writes the date, in desk.locale: 'short', 'medium', "
+        "'long' or 'full' (ja long: 2024年11月16日), or a CLDR pattern such as 'y/MM/dd'.",
+    )
     lead: str = Field(
         "last_paragraph",
         description="Lead shown above the body until an editor picks one: "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from foreigndesk.config import Settings
 from foreigndesk.models import (
     Article,
@@ -65,6 +67,20 @@ def test_title_and_byline_in_japanese_by_default() -> None:
     post = compose_post(article(), translation(), Settings(), "slug")
     assert post.title == "Jane Roe⚡️港湾都市は水位上昇にどう備えるか"
     assert post.byline == "Jane Roe著:2024年11月16日"
+
+
+@pytest.mark.parametrize(
+    ("date_format", "byline"),
+    [
+        ("short", "Jane Roe著:2024/11/16"),
+        ("full", "Jane Roe著:2024年11月16日土曜日"),
+        ("y年M月d日", "Jane Roe著:2024年11月16日"),
+        ("yyyy.MM.dd", "Jane Roe著:2024.11.16"),
+    ],
+)
+def test_the_bylines_date_format_is_a_setting(date_format: str, byline: str) -> None:
+    settings = Settings.model_validate({"post": {"date_format": date_format}})
+    assert compose_post(article(), translation(), settings, "slug").byline == byline
 
 
 def test_byline_follows_the_locale_and_template() -> None:

@@ -71,7 +71,11 @@ def format_authors(authors: tuple[str, ...], locale: Locale) -> str:
 
 def format_byline(authors: str, published: date | None, settings: Settings) -> str:
     template = settings.post.byline_template or labels_for(settings.desk.target_lang)["byline"]
-    when = format_date(published, format="long", locale=_locale(settings)) if published else ""
+    when = (
+        format_date(published, format=settings.post.date_format, locale=_locale(settings))
+        if published
+        else ""
+    )
     byline = template.format(author=authors, date=when)
     return byline.strip(" ·,:：著") if not (authors and when) else byline
 

@@ -51,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "translated_by": "{engine}による機械翻訳",
         "edited": "編集者が確認・修正済み",
         "not_edited": "人による修正なし",
-        "excerpt": "抜粋のみ:原文のライセンスが全文の翻訳を認めていません。",
+        "excerpt": "抜粋のみ：原文のライセンスが全文の翻訳を認めていません。",
         "read_original": "原文を読む",
         "lead": "要約",
         "posts": "記事",
