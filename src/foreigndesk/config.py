@@ -234,13 +234,37 @@ class OpenAISettings(_Section):
     batch_segments: int = Field(
         12, description="Paragraphs per request: each request carries its neighbours as context."
     )
-    timeout: float = Field(300.0, description="Seconds one request may take.")
+    timeout: float = Field(
+        300.0,
+        gt=0,
+        description="Seconds one request may take, retries included: a model slower than "
+        "this stops the engine for the run, and the fallback engines take over.",
+    )
     concurrency: int = Field(2, description="Requests in flight at once.")
     languages: list[str] = _languages()
     free: bool = Field(
         False,
         description="The server costs nothing per token (llama.cpp, Ollama, vLLM on your "
         "own machine): translate.mode = auto then translates every article in full.",
+    )
+    max_tokens: int = Field(
+        4096,
+        ge=64,
+        description="Most tokens one answer may take. Each request asks for what its "
+        "paragraphs need (about three times their length, plus the answer's JSON), up to "
+        "this; batches are sized so that their answer fits.",
+    )
+    structured: Literal["auto", "json_schema", "json_object", "off"] = Field(
+        "auto",
+        description="How the answer's shape is enforced: json_schema (OpenAI, vLLM, "
+        "llama.cpp's llama-server, Ollama), json_object with a schema (llama-cpp-python's "
+        "server), off (the prompt alone); auto tries them in that order and keeps the "
+        "first the server accepts.",
+    )
+    style: Literal["", "です・ます", "である"] = Field(
+        "",
+        description="The register of Japanese translations: です・ます (polite) or である "
+        "(plain, as newspapers write); empty leaves it to the model.",
     )
 
 

@@ -246,9 +246,11 @@ def test_google_applies_a_named_glossary_natively() -> None:
 def test_an_llm_answer_that_is_not_exactly_what_was_asked_is_refused(
     misbehaviour: Misbehaviour,
 ) -> None:
+    """Refused, never patched up: asked again (as numbered lines, then paragraph by
+    paragraph), a model that keeps answering so fails the text, not the engine."""
     with engine_and_fake("openai") as (engine, fake):
         assert isinstance(fake, OpenAIFake)
-        fake.misbehave(misbehaviour)
+        fake.misbehave(*[misbehaviour] * 8)
         with pytest.raises(EngineError) as caught:
             translate(engine, SEGMENTS)
     assert not caught.value.engine_wide
@@ -273,5 +275,6 @@ def test_the_llm_prompt_carries_the_glossary_and_asks_for_exact_json() -> None:
     assert "Jane Roe → ジェーン・ロウ" in system
     assert "Unused" not in system
     assert "exactly 2 strings" in system
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["strict"] is True
     assert body["temperature"] == 0.0

@@ -31,6 +31,7 @@ from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import segment_claim_key
 from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, choose, source_hash
+from foreigndesk.translate.engine import article_context
 from foreigndesk.translate.languages import base_language
 from foreigndesk.translate.memory import HUMAN, machine_entry
 
@@ -266,7 +267,8 @@ async def translate_segments(
         mine = [text for text in missing if keys[text] in won]
         theirs = [text for text in missing if keys[text] not in won]
         if mine:
-            run = await translator.translate(mine, source, target, glossary)
+            with article_context(article.title or "", segments):
+                run = await translator.translate(mine, source, target, glossary)
             entries = [
                 machine_entry(
                     text,

@@ -13,7 +13,9 @@ glossary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
@@ -95,3 +97,43 @@ class EngineSpec:
     #: Whether a call costs nothing (a local program or server): triage's ``auto`` mode
     #: translates every article in full for such engines. Engines bill unless they say.
     free: Callable[[Settings], bool] = field(default=lambda _settings: False)
+    #: What the engine still needs set up before a new desk can rely on it (None: nothing),
+    #: when its pairs are only a claim until a server answers (a LibreTranslate or an
+    #: OpenAI-compatible server): ``init`` does not choose it then, and names this instead.
+    needs: Callable[[Settings], str | None] = field(default=lambda _settings: None)
+
+
+# -- what a batch is part of ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """The article a translation belongs to: its title, and its segments in order."""
+
+    title: str = ""
+    segments: tuple[str, ...] = ()
+
+
+_ARTICLE: ContextVar[ArticleContext | None] = ContextVar("foreigndesk_article", default=None)
+
+
+def current_article() -> ArticleContext | None:
+    """The article being translated, when its translator said (``article_context``)."""
+    return _ARTICLE.get()
+
+
+@contextmanager
+def article_context(title: str, segments: Sequence[str] = ()) -> Iterator[ArticleContext]:
+    """Within this block, engines may know which article a batch belongs to: its title
+    and the text before the batch (an LLM engine puts them in its prompt).
+
+    The Engine protocol passes batches, not articles; whoever translates an article says
+    which one it is here, around ``Translator.translate``. The translator's tasks inherit
+    it, so each batch finds where it stands in ``segments``.
+    """
+    context = ArticleContext(title, tuple(segments))
+    token = _ARTICLE.set(context)
+    try:
+        yield context
+    finally:
+        _ARTICLE.reset(token)
