@@ -40,6 +40,7 @@ from foreigndesk.qa._text import plain
 from foreigndesk.sources.opml import Subscription, import_opml, write_opml
 from foreigndesk.sources.probe import KIND_NAMES, run_probe, source_url_problem
 from foreigndesk.store import Store
+from foreigndesk.translate.choice import choose_engine
 from foreigndesk.translate.engines.argos import default_packages_dir, install_package
 from foreigndesk.translate.languages import base_language
 from foreigndesk.watch import DEFAULT_TICK, Watcher
@@ -360,11 +361,32 @@ def init(
             "fetch": defaults.fetch.model_copy(update={"allow_hosts": list(allow_host or [])}),
         }
     )
+    choice = choose_engine(engine_specs(), settings, target_lang)
+    if choice.engine is not None and choice.engine != settings.translate.engine:
+        settings = settings.model_copy(
+            update={"translate": settings.translate.model_copy(update={"engine": choice.engine})}
+        )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(render_config(settings), encoding="utf-8")
     loaded = load_settings(config)
     Store.open(loaded.database_url).close()
     out.print(f"wrote {config}; the store is {loaded.database_url}", highlight=False)
+    if choice.engine is not None:
+        out.print(
+            f"translating into {target_lang} with {choice.engine} (translate.engine)",
+            highlight=False,
+        )
+    else:
+        needs = "; ".join(f"{name}: {why}" for name, why in choice.not_ready)
+        err.print(
+            f"warning: no engine here translates into {target_lang} yet"
+            f" ({settings.translate.engine}, in translate.engine, has no pair into it) — set"
+            f" translate.engine in {config} to one that does, once it is set up"
+            + (f" ({needs})" if needs else "")
+            + "; `foreigndesk engines --check` shows which answer",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _checked(check: Callable[[str, str], str], value: str, option: str) -> str:
@@ -1081,7 +1103,8 @@ def approve(
     ] = False,
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
-    """Approve reviewed articles for publishing."""
+    """Approve reviewed articles for publishing; also one whose translation failed, once
+    every block has a translation (an editor finishes it in the review desk)."""
     lead_blocks = [int(p) for p in lead.split(",") if p.strip()] if lead else None
     with _desk(config) as desk:
         ids = list(article_ids or [])
@@ -1507,10 +1530,14 @@ def _findings_table(findings: list[Finding], targets: dict[int, str]) -> Table:
 def qa_report(
     article_id: int, as_json: JsonOption = False, config: ConfigOption = Path(CONFIG_FILE)
 ) -> None:
-    """An article's QA findings, checked again on its translation as it stands."""
+    """An article's QA findings, checked again on its translation as it stands; for an
+    article whose translation failed, on the blocks that have one, with what is missing."""
     with _desk(config) as desk:
         article = desk.store.articles.get(article_id)
-        if article.status not in _TRANSLATED_STATES:
+        unfinished = article.status == ArticleStatus.FAILED and desk.failed_in_translation(
+            article_id
+        )
+        if article.status not in _TRANSLATED_STATES and not unfinished:
             raise DeskError(
                 f"article {article_id} is {article.status.value}, not translated yet"
                 " — run the desk until it is translated"
@@ -1519,17 +1546,36 @@ def qa_report(
         translation = desk.translation(article)
         targets = {i: plain(b.html or "") for i, b in enumerate(translation.blocks)}
         overridden = desk.store.articles.qa_overridden(article_id)
+        missing = desk.missing_translations(article, translation) if unfinished else None
     if as_json:
         _print_json(
             {
                 "id": article_id,
+                "status": article.status.value,
+                "error": article.error,
                 "summary": str(qa_summary(findings)),
                 "overridden": overridden,
                 "findings": [finding_dict(f) for f in findings],
+                "missing": {
+                    "title": bool(missing and missing.title),
+                    "blocks": list(missing.blocks) if missing else [],
+                },
             }
         )
         return
     out.print(f"[bold]{escape(article.title or article.url)}[/bold]")
+    if missing is not None:
+        out.print(f"translation failed: {article.error}", highlight=False, markup=False)
+        out.print(
+            (
+                f"{missing.describe()} — write them in the review desk (`foreigndesk desk`),"
+                f" then `foreigndesk approve {article_id}`"
+            )
+            if missing
+            else f"every block has a translation now — `foreigndesk approve {article_id}`",
+            highlight=False,
+            markup=False,
+        )
     line = f"QA: {qa_summary(findings)}"
     if overridden:
         line += " — publishing allowed by the editor despite errors"

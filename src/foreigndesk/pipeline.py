@@ -14,6 +14,9 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
 
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
@@ -33,6 +36,7 @@ from foreigndesk.stages import publish as publish_stage
 from foreigndesk.stages import qa as qa_stage
 from foreigndesk.stages import triage as triage_stage
 from foreigndesk.stages.context import StageContext
+from foreigndesk.stages.qa import Missing
 from foreigndesk.stages.report import Reporter, RunReport, SilentReporter
 from foreigndesk.stages.translate import (
     assemble_translation,
@@ -40,9 +44,14 @@ from foreigndesk.stages.translate import (
     glossary_for,
     segments_of,
 )
-from foreigndesk.store.tables import utcnow
+from foreigndesk.store.guards import Repository
+from foreigndesk.store.tables import ArticleRow, utcnow
 from foreigndesk.translate import Glossary
 from foreigndesk.triage import Estimate
+
+#: Where an editor's approval takes an article from: anything translated and not yet
+#: published (approving again keeps it approved, with a new lead).
+APPROVABLE = frozenset({ArticleStatus.IN_REVIEW, ArticleStatus.TRANSLATED, ArticleStatus.APPROVED})
 
 
 def extract_page(
@@ -150,17 +159,71 @@ class Desk(StageContext):
     # -- what an editor asks for by name ---------------------------------------------------
 
     def approve(self, article_id: int, lead: Sequence[int] | None = None) -> Article:
+        """Approve the article for publishing, from the status it was read in: one that
+        was translated, or one whose translation failed once every block has a
+        translation (an editor's or an engine's). Publishing then holds it while QA
+        errors are open, as it holds every article, unless they are overridden."""
         article = self.store.articles.get(article_id, with_blocks=False)
-        allowed = {ArticleStatus.IN_REVIEW, ArticleStatus.TRANSLATED, ArticleStatus.APPROVED}
-        if article.status not in allowed:
+        if article.status == ArticleStatus.FAILED and self.failed_in_translation(article_id):
+            return self._approve_unfinished(article_id, lead)
+        if article.status not in APPROVABLE:
             raise DeskError(
                 f"article {article_id} is {article.status.value}, not ready for approval"
                 " — run the desk until it is in_review"
             )
         if lead is not None:
             self.store.articles.set_lead(article_id, lead)
-        self.store.articles.set_status(article_id, ArticleStatus.APPROVED, expect=allowed)
+        if not self.store.articles.set_status(
+            article_id, ArticleStatus.APPROVED, expect=[article.status]
+        ):
+            self._changed(article_id, article.status)
         return self.store.articles.get(article_id, with_blocks=False)
+
+    def _approve_unfinished(self, article_id: int, lead: Sequence[int] | None) -> Article:
+        """Approve an article whose translation failed: refused, in one line, while a
+        block has no translation; else it moves on with the engines that translated it
+        and the target language recorded, as a translated article has them."""
+        article = self.store.articles.get(article_id)
+        translation = self.translation(article)
+        missing = self.missing_translations(article, translation)
+        if missing:
+            raise DeskError(
+                f"article {article_id} cannot be approved yet: {missing.describe()} — write"
+                " them, or translate them with another engine, in the review desk"
+                " (`foreigndesk desk`)"
+            )
+        engines = ",".join(e.strip() for e in translation.engine.split(",") if e.strip())
+        if not _Unfinished(self.store).approve(
+            article_id, engines=engines, target_lang=translation.target_lang
+        ):
+            self._changed(article_id, ArticleStatus.FAILED)
+        if lead is not None:
+            self.store.articles.set_lead(article_id, lead)
+        # Its findings, on the text approved: the translate stage never checked it, and
+        # publishing holds it on these as on any article's.
+        qa_stage.check_quality(self, article_id)
+        return self.store.articles.get(article_id, with_blocks=False)
+
+    def _changed(self, article_id: int, read: ArticleStatus) -> None:
+        """Raise the line for a transition refused because the article moved on since
+        it was read (another editor, or a worker's retry, came first)."""
+        now = self.store.articles.get(article_id, with_blocks=False).status
+        raise DeskError(
+            f"article {article_id} changed while it was being approved: it was {read.value},"
+            f" it is {now.value} now — look at it again"
+        )
+
+    def failed_in_translation(self, article_id: int) -> bool:
+        """Whether the article is failed at the translate stage: an editor may finish it
+        (its blocks were extracted; some may have been translated)."""
+        return _Unfinished(self.store).failed_stage(article_id) == ArticleStatus.EXTRACTED
+
+    def missing_translations(
+        self, article: Article, translation: Translation | None = None
+    ) -> Missing:
+        """The title and blocks of ``article`` (read with its blocks) with no translation."""
+        translation = translation or self.translation(article)
+        return qa_stage.missing_translations(self, article, translation)
 
     def pick(self, article_ids: Sequence[int], by: str = "the command line") -> list[int]:
         """Triage: translate these articles in full on the next run (within budget)."""
@@ -178,8 +241,12 @@ class Desk(StageContext):
         return glossary_for(self, article)
 
     def translation(self, article: Article) -> Translation:
-        """The article in the target language as the memory holds it now."""
-        return current_translation(self, article)
+        """The article in the target language as the memory holds it now: for one whose
+        translation failed, the segments that were translated (the rest has none).
+        DeskError for an article never translated (one that failed before, say)."""
+        if article.status == ArticleStatus.FAILED and not self.failed_in_translation(article.id):
+            return current_translation(self, article)
+        return qa_stage.translation_so_far(self, article)
 
     def check_quality(self, article_id: int) -> list[Finding]:
         """Run the QA checks on the article's translation as it is now; store the findings."""
@@ -197,6 +264,48 @@ class Desk(StageContext):
         """Compose and store one approved article's post, unless QA holds it; True when
         it was published. ``build`` then brings the targets up to date."""
         return publish_stage.publish_article(self, article_id, report)
+
+
+class _Unfinished(Repository):
+    """The store's side of an article whose translation failed, as an editor finishes
+    it: the stage it failed at, which the store's ``Article`` does not carry, and its
+    approval, which records the engines and target language that a translation leaves
+    on the article (as the translate stage does when it completes one). Both belong
+    with the articles' own queries (store/articles.py); they are here until they move
+    there."""
+
+    def failed_stage(self, article_id: int) -> ArticleStatus | None:
+        with self.transaction() as session:
+            stage = session.scalar(
+                select(ArticleRow.failed_stage).where(
+                    ArticleRow.id == article_id,
+                    ArticleRow.status == ArticleStatus.FAILED.value,
+                )
+            )
+        return ArticleStatus(stage) if stage else None
+
+    def approve(self, article_id: int, *, engines: str, target_lang: str) -> bool:
+        """Failed in translation → approved, only if that is what it still is; False when
+        another editor or a worker's retry moved it on first."""
+        with self.transaction() as session:
+            result = session.execute(
+                update(ArticleRow)
+                .where(
+                    ArticleRow.id == article_id,
+                    ArticleRow.status == ArticleStatus.FAILED.value,
+                    ArticleRow.failed_stage == ArticleStatus.EXTRACTED.value,
+                )
+                .values(
+                    status=ArticleStatus.APPROVED.value,
+                    engine=engines[:64],
+                    target_lang=target_lang,
+                    error=None,
+                    failed_stage=None,
+                    attempts=0,
+                    retry_at=None,
+                )
+            )
+            return bool(cast(CursorResult[Any], result).rowcount)
 
 
 __all__ = [

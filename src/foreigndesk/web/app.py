@@ -382,6 +382,12 @@ def inbox(call: Call) -> Response:
     counts = app.store.articles.status_counts()
     params = {k: v for k, v in query.items() if k != "page"}
     translated = translated_titles(app.desk, [(r.id, r.title, r.lang) for r in rows])
+    # Why each failed article failed, on its row: the editor picks the ones to finish.
+    failures = {
+        row.id: app.store.articles.get(row.id, with_blocks=False).error or ""
+        for row in rows
+        if row.status == ArticleStatus.FAILED.value
+    }
     triage = {}
     if status in TRIAGE_STATUSES:
         for row in rows:
@@ -392,6 +398,7 @@ def inbox(call: Call) -> Response:
         call,
         "inbox.html",
         triage=triage,
+        failures=failures,
         translated=translated,
         target_lang=app.settings.desk.target_lang,
         budgets=budgets(app.desk),
@@ -532,6 +539,21 @@ def retranslate(call: Call) -> Response:
     )
     call.flash(f"block {position} translated again with {engine}{note}")
     return RedirectResponse(_editor_url(article_id, f"block-{position}"), 303)
+
+
+def translate_missing(call: Call) -> Response:
+    """Every block of a failed article that has no translation, through the engine the
+    editor chose; what it could not translate is named, and stays for the editor."""
+    article_id = _int(call.path["article_id"], "article")
+    engine = call.field("engine")
+    finished = editing.translate_missing(call.desk_app.desk, article_id, engine)
+    tried = finished.translated + len(finished.failed)
+    line = f"translated {finished.translated} of {tried} with {engine}"
+    if finished.failed:
+        first, reason = next(iter(finished.failed.items()))
+        line += f"; {len(finished.failed)} not ({first}: {reason}) — write them by hand"
+    call.flash(line)
+    return RedirectResponse(_editor_url(article_id, "missing"), 303)
 
 
 def glossary_add(call: Call) -> Response:
@@ -866,6 +888,11 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         Route(
             "/articles/{article_id:int}/blocks/{position:int}/retranslate",
             page(retranslate),
+            methods=["POST"],
+        ),
+        Route(
+            "/articles/{article_id:int}/translate-missing",
+            page(translate_missing),
             methods=["POST"],
         ),
         Route("/articles/{article_id:int}/glossary", page(glossary_add), methods=["POST"]),

@@ -25,9 +25,10 @@ from foreigndesk.pipeline import Desk
 from foreigndesk.plugins import engine_specs
 from foreigndesk.publish.sanitize import clean_inline
 from foreigndesk.publish.site import render_post_html
+from foreigndesk.stages.qa import Missing
 from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.store.tables import utcnow
-from foreigndesk.translate import Translator, source_hash
+from foreigndesk.translate import TranslationRun, Translator, source_hash
 from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
 from foreigndesk.web.editable import from_editable, to_editable
 
@@ -71,6 +72,11 @@ class EditorView:
     engines: tuple[str, ...]
     #: What the title, tags, template and lead forms carry.
     edit_version: int = 0
+    #: Its translation failed: the editor finishes it (the blocks without one are
+    #: ``missing``) and may approve it when none is left.
+    unfinished: bool = False
+    #: What has no translation yet (nothing, for an article translated in full).
+    missing: Missing = field(default_factory=lambda: Missing(title=False, blocks=(), of=0))
 
 
 def _translation(desk: Desk, article: Article) -> Translation | None:
@@ -81,8 +87,12 @@ def _translation(desk: Desk, article: Article) -> Translation | None:
 
 
 def editor_view(desk: Desk, article_id: int) -> EditorView:
+    """Everything the editor page shows of one article. An article whose translation
+    failed is shown as a translated one is, with what the memory holds (the segments
+    that were translated) and an empty edit box for each block that has none."""
     article = desk.store.articles.get(article_id)
     translation = _translation(desk, article)
+    unfinished = article.status == ArticleStatus.FAILED and desk.failed_in_translation(article_id)
     findings = desk.store.articles.findings(article_id)
     glossary = desk.glossary(article)
     segments = [segment_of(b) for b in article.blocks]
@@ -112,7 +122,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
         if block.kind == BlockKind.IMAGE:
             original = clean_inline(escape(block.caption or block.alt or "", quote=False))
             translated = escape(item.caption, quote=False) if item and item.caption else None
-            editable = item.caption if item and block.caption else None
+            editable = (item.caption or "") if item and block.caption else None
         else:
             original = clean_inline(block.html)
             translated = clean_inline(item.html) if item and item.html is not None else None
@@ -150,11 +160,23 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
         ),
         engines=tuple(sorted(engine_specs())),
         edit_version=desk.store.edits.version(article_id),
+        unfinished=unfinished,
+        missing=(
+            desk.missing_translations(article, translation)
+            if unfinished and translation is not None
+            else Missing(title=False, blocks=(), of=0)
+        ),
     )
 
 
 def _recheck(desk: Desk, article_id: int) -> None:
-    if desk.store.articles.get(article_id, with_blocks=False).status in _TRANSLATED:
+    """QA again after an editor's change, on an article with a translation to check:
+    a translated one, or one whose translation failed (its findings are what approval
+    and publishing hold it on, as the editor fills its blocks)."""
+    status = desk.store.articles.get(article_id, with_blocks=False).status
+    if status in _TRANSLATED or (
+        status == ArticleStatus.FAILED and desk.failed_in_translation(article_id)
+    ):
         desk.check_quality(article_id)
 
 
@@ -168,8 +190,21 @@ _TRANSLATED = {
 
 
 def _pair(desk: Desk, article: Article) -> tuple[str, str]:
-    _, target = desk.store.articles.translation_target(article.id)
-    return desk.glossary(article).source_lang, target
+    """(source, target language) an editor's text is stored in the memory under: the
+    article's translation's, also when that translation failed part-way."""
+    return desk.glossary(article).source_lang, desk.translation(article).target_lang
+
+
+#: The rel the sanitizer gives every link, on a link as ``from_editable`` writes one.
+_SANITIZER_REL = re.compile(r'(<a href="[^"<>]*") rel="nofollow noopener">')
+
+
+def _as_extracted(html: str) -> str:
+    """The editor's cleaned text with its links as the original's blocks and the engines'
+    translations have them, ``<a href="…">``: the sanitizer's ``rel`` would make QA see a
+    link changed from the original's (a markup error holding the article), and the post
+    gets it anyway when it is composed and cleaned."""
+    return _SANITIZER_REL.sub(r"\1>", html)
 
 
 def save_block(
@@ -192,7 +227,7 @@ def save_block(
         raise DeskError(f"block {position}: the translation is empty — write one, or leave it")
     # Exactly what was typed: a caption is text; a block's allowed tags are markup.
     value = escape(text, quote=False) if block.kind == BlockKind.IMAGE else from_editable(text)
-    value = clean_inline(value)
+    value = _as_extracted(clean_inline(value))
     source, target = _pair(desk, article)
     edit = desk.store.edits.save_block(
         human_entry(segment, value, source, target),
@@ -225,14 +260,64 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
     """Translate one block again with ``engine_name``; its translation becomes the one the
     article shows (unless an editor's own stands). True when an editor's translation still
     wins over the new one."""
-    from foreigndesk.store.review import Review
-
     article = desk.store.articles.get(article_id)
     if not 0 <= position < len(article.blocks):
         raise DeskError(f"article {article_id} has no block {position}")
     segment = segment_of(article.blocks[position])
     if segment is None:
         raise DeskError(f"block {position} has nothing to translate")
+    entries, failures = _translate_with(desk, article, [segment], engine_name)
+    if not entries:
+        raise DeskError(f"block {position} not translated by {engine_name}: {failures[segment]}")
+    _recheck(desk, article_id)
+    source, target = entries[0].source_lang, entries[0].target_lang
+    known = desk.store.memory.candidates([source_hash(segment)], source, target)
+    return any(e.origin == HUMAN for e in known)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What another engine made of an article's untranslated blocks."""
+
+    translated: int
+    #: Segment label ("block 3", "the title") → why the engine did not translate it.
+    failed: dict[str, str]
+
+
+def translate_missing(desk: Desk, article_id: int, engine_name: str) -> Finished:
+    """Translate every block of the article that has no translation (its title too)
+    with ``engine_name``, in one run: "translate the rest with another engine", for an
+    article whose translation failed part-way. What the engine translates is stored as
+    its memory entries; what it does not is left for the editor, with the reason."""
+    article = desk.store.articles.get(article_id)
+    missing = desk.missing_translations(article)
+    wanted: dict[str, str] = {}
+    if missing.title and article.title:
+        wanted[escape(article.title, quote=False)] = "the title"
+    for position in missing.blocks:
+        segment = segment_of(article.blocks[position])
+        if segment is not None:
+            wanted.setdefault(segment, f"block {position}")
+    if not wanted:
+        raise DeskError(f"article {article_id} has a translation for every block — nothing to do")
+    entries, failures = _translate_with(desk, article, list(wanted), engine_name)
+    if entries:
+        _recheck(desk, article_id)
+    return Finished(
+        translated=sum(1 for e in entries if e.source_text in wanted),
+        failed={wanted[text]: reason for text, reason in failures.items()},
+    )
+
+
+def _translate_with(
+    desk: Desk, article: Article, segments: list[str], engine_name: str
+) -> tuple[list[MemoryEntry], dict[str, str]]:
+    """``segments`` of ``article`` through ``engine_name`` alone, within its budget: the
+    memory entries stored for the ones it translated (they become the ones the article
+    shows, the engine its preferred one; an editor's own still win), and segment → reason
+    for the rest. The engine's calls are billed as the translate stage bills them."""
+    from foreigndesk.store.review import Review
+
     specs = engine_specs()
     if engine_name not in specs:
         raise DeskError(
@@ -248,37 +333,41 @@ def retranslate_block(desk: Desk, article_id: int, position: int, engine_name: s
     else:
         left = None
 
-    async def translate() -> tuple[str | None, str | None, tuple[str, ...], int, int]:
+    async def translate() -> TranslationRun:
         try:
             translator = Translator([engine], budget_left=lambda _name: left)
-            run = await translator.translate([segment], source, target, glossary)
+            return await translator.translate(segments, source, target, glossary)
         finally:
             await engine.aclose()
-        result = run.results[segment]
-        usage = run.usage.get(engine_name)
-        calls, billed = (usage.calls, usage.billed) if usage else (0, 0)
-        return result.text, result.error, result.flags, calls, billed
 
-    text, error, flags, calls, billed = asyncio.run(translate())
-    if text is None:
-        raise DeskError(f"block {position} not translated by {engine_name}: {error}")
-    entry = machine_entry(
-        segment, text, source, target, engine_name, glossary.version_for(segment), flags
-    )
-    engines, _ = desk.store.articles.translation_target(article_id)
+    run = asyncio.run(translate())
+    entries = [
+        machine_entry(
+            text,
+            result.text,
+            source,
+            target,
+            engine_name,
+            glossary.version_for(text),
+            result.flags,
+        )
+        for text, result in run.results.items()
+        if result.text is not None
+    ]
+    usage = run.usage.get(engine_name)
+    calls, billed = (usage.calls, usage.billed) if usage else (0, 0)
     desk.store.memory.save_translation(
-        article_id,
-        [entry],
+        article.id,
+        entries,
         usage={engine_name: (calls, billed, engine.billing_unit)},
-        engine=engines,
+        engine=engine_name,
         target_lang=target,
         next_status=None,
     )
-    desk.store.memory.save([entry], replace=True)
-    Review(desk.store).prefer_engine(article_id, engine_name)
-    _recheck(desk, article_id)
-    known = desk.store.memory.candidates([source_hash(segment)], source, target)
-    return any(e.origin == HUMAN for e in known)
+    if entries:
+        desk.store.memory.save(entries, replace=True)
+        Review(desk.store).prefer_engine(article.id, engine_name)
+    return entries, run.failures
 
 
 def add_glossary_term(desk: Desk, article_id: int, source_term: str, target_term: str) -> None:
@@ -341,6 +430,7 @@ def preview_style(desk: Desk) -> bytes:
 __all__ = [
     "BlockView",
     "EditorView",
+    "Finished",
     "add_glossary_term",
     "compose_preview",
     "editor_view",
@@ -351,4 +441,5 @@ __all__ = [
     "save_title",
     "segment_of",
     "set_lead",
+    "translate_missing",
 ]

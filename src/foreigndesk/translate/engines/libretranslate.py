@@ -106,5 +106,9 @@ def foreigndesk_engines() -> list[EngineSpec]:
             create=LibreTranslateEngine.from_settings,
             description="a LibreTranslate server (HTML format, batches)",
             free=lambda settings: not os.environ.get(settings.translate.libretranslate.key_env),
+            needs=lambda settings: (
+                "translate.libretranslate.api_url, a LibreTranslate server"
+                f" (now {settings.translate.libretranslate.api_url})"
+            ),
         )
     ]
