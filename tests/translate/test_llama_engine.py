@@ -1,0 +1,77 @@
+"""The desk's OpenAI-compatible engine against a real llama.cpp server (llama-cpp-python
+with gemma-3 270M, tests/llama_server.py), into Japanese: the plumbing, not the quality.
+
+The model is tiny and not instruction-tuned: it echoes, rambles or answers in English. What
+must hold is what the desk does with that: the server's refusal of OpenAI's json_schema form
+is met by its own json_object form, every request carries max_tokens, and an answer that is
+not Japanese comes back as a failure with a reason, never as a translation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from foreigndesk.config import load_settings
+from foreigndesk.errors import EngineError
+from foreigndesk.translate.engine import EngineResult, article_context
+from foreigndesk.translate.engines.openai import OpenAIEngine
+from tests.conftest import write_config
+from tests.llama_server import LlamaServer, temporary_llama_server
+
+SEGMENTS = ["The tide rises twice a day.", "The ferry leaves the harbour at eight."]
+
+
+@pytest.fixture(scope="module")
+def llama() -> Iterator[LlamaServer]:
+    with temporary_llama_server() as server:
+        yield server
+
+
+def engine_for(tmp_path: Path, server: LlamaServer) -> OpenAIEngine:
+    config = write_config(
+        tmp_path,
+        desk={"target_lang": "ja", "locale": "ja_JP"},
+        translate={"engine": "openai"},
+    )
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('api_url = "http://127.0.0.1:8080/v1"', f'api_url = "{server.base_url}"'),
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    assert settings.translate.openai.api_url == server.base_url
+    engine = OpenAIEngine.from_settings(settings)
+    assert isinstance(engine, OpenAIEngine)
+    return engine
+
+
+async def translate(engine: OpenAIEngine) -> EngineResult | EngineError:
+    try:
+        with article_context("Harbour news", SEGMENTS):
+            return await engine.translate(SEGMENTS, "en", "ja")
+    except EngineError as exc:
+        return exc
+    finally:
+        await engine.aclose()
+
+
+def test_the_real_server_is_driven_through_its_own_json_form_and_garbage_is_refused(
+    tmp_path: Path, llama: LlamaServer
+) -> None:
+    engine = engine_for(tmp_path, llama)
+
+    outcome = asyncio.run(translate(engine))
+
+    # llama-cpp-python refuses OpenAI's json_schema form (HTTP 500); the engine moved on.
+    assert engine.structured_form != "json_schema", llama.log_tail()
+    if isinstance(outcome, EngineError):
+        # The usual outcome with this model: English or an echo, refused with a reason.
+        assert "\n" not in str(outcome)
+        assert str(outcome), llama.log_tail()
+    else:
+        for text in outcome.segments:
+            japanese = sum(1 for c in text if "\u3040" <= c <= "\u9fff")
+            assert japanese > len(text) / 3, text  # whatever came back is Japanese
