@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import Browser, sync_playwright
 from starlette.applications import Starlette
 
 from foreigndesk.config import load_settings
@@ -147,3 +148,18 @@ def served(world: DeskWorld) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+#: Debian's Chromium, driven by Playwright in the desk's browser tests.
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, one per test module."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()

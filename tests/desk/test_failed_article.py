@@ -16,7 +16,7 @@ from html import unescape
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from foreigndesk.errors import DeskError
 from foreigndesk.models import ArticleStatus, Severity
@@ -29,8 +29,6 @@ from foreigndesk.web.editable import to_editable
 from tests.desk.conftest import EDITOR, PASSWORD, DeskWorld, TestClient
 from tests.desk.failing import failed_world
 from tests.desk.test_editor import flashes, hidden_fields, post
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -276,24 +274,14 @@ def test_an_approval_that_meets_another_editors_decision_changes_nothing(
     )
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 def test_in_a_browser_the_editor_finds_finishes_and_approves_a_failed_article(
-    world: DeskWorld, served: str, chromium: Browser
+    world: DeskWorld, served: str, browser: Browser
 ) -> None:
     article_id = world.articles["old-bicycles"]
     article = world.store.articles.get(article_id)
     missing_now = world.desk.missing_translations(article)
     [position] = missing_now.blocks
-    context = chromium.new_context(viewport={"width": 1360, "height": 900})
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []

@@ -22,9 +22,9 @@ from playwright.sync_api import Page, expect
 
 from foreigndesk.models import ArticleStatus
 from tests.desk.conftest import DeskWorld
-from tests.desk.test_browser import Watched, browser, first_paragraph, sign_in, watched
+from tests.desk.test_browser import Watched, first_paragraph, sign_in, watched
 
-__all__ = ["browser", "watched"]  # the fixtures, used by name
+__all__ = ["watched"]  # the fixture, used by name (browser comes from conftest)
 
 PHONE = 390
 DESKTOP = 1280

@@ -23,11 +23,11 @@ from foreigndesk.store.accounts import Accounts
 from foreigndesk.web import create_app
 from tests.conftest import write_config
 from tests.desk.conftest import EDITOR, PASSWORD, DeskWorld, TestClient, csrf_of
-from tests.desk.test_browser import Watched, browser, sign_in, watched
+from tests.desk.test_browser import Watched, sign_in, watched
 from tests.desk.test_editor import flashes, post
 from tests.fakes import DeepLFake
 
-__all__ = ["browser", "watched"]  # the fixtures, used by name
+__all__ = ["watched"]  # the fixture, used by name (browser comes from conftest)
 
 
 @pytest.fixture(scope="module")
