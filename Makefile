@@ -56,9 +56,10 @@ demo: setup
 	@DEMO_DIR=$(DEMO_DIR) DEMO_SOURCE_PORT=$(DEMO_SOURCE_PORT) DEMO_PORT=$(DEMO_PORT) \
 		BIN=$(BIN) scripts/demo
 
-# docs/screenshots/*.png, from a desk built for the purpose (the tests write none).
+# docs/screenshots/*.png, from desks built for the purpose (the tests write none).
 screenshots: setup-dev
 	$(BIN)/python scripts/desk-screenshots
+	$(BIN)/python scripts/post-screenshots
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
