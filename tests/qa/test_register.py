@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from foreigndesk.models import Severity
 from foreigndesk.qa import BlockPair
 from foreigndesk.qa.register import check_register
@@ -56,3 +58,19 @@ def test_an_even_mix_is_left_alone() -> None:
 
 def test_other_target_languages_are_not_judged() -> None:
     assert check_register(article("Se abre los sábados."), context("es")) == []
+
+
+def test_a_register_asked_for_is_held_whatever_the_majority() -> None:
+    plain = article(
+        "港の朝市は毎週土曜日に開かれる。",
+        "野菜と魚が並び、近くの農家も店を出します。",
+    )
+    asked = context()
+    polite = dataclasses.replace(asked, style="です・ます")
+    assert [f.message for f in check_register(plain, polite)] == [
+        "である where です・ます was asked for (translate.openai.style)"
+    ]
+    dearu = dataclasses.replace(asked, style="である")
+    assert [(f.position, f.message) for f in check_register(plain, dearu)] == [
+        (1, "です・ます where である was asked for (translate.openai.style)")
+    ]

@@ -41,6 +41,9 @@ class QAContext:
     target_lang: str
     glossary: tuple[tuple[str, str], ...] = ()
     settings: QASettings = field(default_factory=QASettings)
+    #: The register the translation was asked for (``です・ます`` or ``である``), or "" when
+    #: none was: the register check then holds it to that, not to its majority.
+    style: str = ""
 
 
 #: A check over one block pair.

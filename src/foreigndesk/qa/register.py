@@ -7,6 +7,8 @@ headings and fragments without a sentence ending. An article is polite when its 
 sentences outnumber the plain ones by a clear margin (two to one); each plain sentence
 in it is then a warning (style, not sense). The reverse is not flagged: a polite sentence
 in plain reporting is as a rule speech or a forecast the translator did not put in 「」.
+When a register was asked for (``translate.openai.style``), every sentence in the other
+one is a warning, whatever the majority.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from foreigndesk.models import Finding, Severity
 from foreigndesk.qa.context import BlockPair, QAContext, finding
 
 NAME = "register"
+#: A register asked for, and the kind of sentence that breaks it.
+_ASKED = {"です・ます": "plain", "である": "polite"}
 #: The usual register outnumbers the other at least this many times.
 _MARGIN = 2
 _QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』|（[^（）]*）|\([^()]*\)")
@@ -48,10 +52,25 @@ def _registers(text: str) -> list[tuple[str, tuple[int, int]]]:
 
 
 def check_register(pairs: Sequence[BlockPair], context: QAContext) -> list[Finding]:
-    """Plain sentences in a polite Japanese article."""
+    """Plain sentences in a polite Japanese article; with a register asked for (the
+    translation's style setting), every sentence in the other one."""
     if context.target_lang != "ja":
         return []
     sentences = [(pair, kind, span) for pair in pairs for kind, span in _registers(pair.target)]
+    if context.style in _ASKED:
+        other = _ASKED[context.style]
+        said = "です・ます" if other == "polite" else "である"
+        return [
+            finding(
+                NAME,
+                Severity.WARNING,
+                f"{said} where {context.style} was asked for (translate.openai.style)",
+                pair,
+                span,
+            )
+            for pair, kind, span in sentences
+            if kind == other
+        ]
     polite = sum(1 for _, kind, _ in sentences if kind == "polite")
     plain = len(sentences) - polite
     if not plain or polite < _MARGIN * plain:

@@ -162,6 +162,7 @@ def check_quality(ctx: StageContext, article_id: int, *, reuse: bool = False) ->
         target_lang=translation.target_lang,
         glossary=tuple((e.source, e.target) for e in glossary.entries),
         settings=ctx.settings.qa,
+        style=ctx.settings.translate.openai.style,
     )
     targets = [b.html for b in translation.blocks]
     digest = hashlib.sha256(
