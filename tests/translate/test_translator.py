@@ -205,3 +205,47 @@ def test_usage_counts_calls_and_billed_units() -> None:
         run = translate(Translator([engine]), ["One.", "Two."])
     assert run.usage["openai"].calls == 1
     assert run.usage["openai"].billed > 0
+
+
+JA_GLOSSARY = Glossary("en", "ja", (GlossaryEntry("Jane Roe", "ジェーン・ロウ"),))
+
+
+@contextmanager
+def running_into_japanese(name: str) -> Iterator[Engine]:
+    """The engines that offer English→Japanese, each the real client against its fake."""
+    languages = ["en", "ja"]
+    with ExitStack() as stack:
+        if name == "deepl":
+            deepl = stack.enter_context(DeepLFake())
+            yield DeepLEngine(deepl.url, "test-key", policy=FAST)
+        elif name == "google":
+            google = stack.enter_context(GoogleTranslateFake())
+            yield GoogleEngine(
+                google.url, "test-token", "test-project", languages=languages, policy=FAST
+            )
+        elif name == "libretranslate":
+            libre = stack.enter_context(LibreTranslateFake())
+            yield LibreTranslateEngine(libre.url, languages=languages, policy=FAST)
+        else:
+            llm = stack.enter_context(OpenAIFake(responder=prompt_following_model))
+            yield OpenAIEngine(
+                f"{llm.url}/v1", "fake-model", "test-key", languages=languages, policy=FAST
+            )
+
+
+@pytest.mark.parametrize("name", ["deepl", "google", "libretranslate", "openai"])
+def test_a_name_in_the_glossary_comes_out_in_its_katakana_with_every_engine(name: str) -> None:
+    async def go(engine: Engine) -> TranslationRun:
+        try:
+            return await Translator([engine]).translate([TITLE, BODY], "en", "ja", JA_GLOSSARY)
+        finally:
+            await engine.aclose()
+
+    with running_into_japanese(name) as engine:
+        run = asyncio.run(go(engine))
+
+    assert run.failures == {}
+    for source in (TITLE, BODY):
+        target = run.results[source].text or ""
+        assert target.count("ジェーン・ロウ") == source.count("Jane Roe"), target
+        assert "Jane Roe" not in target
