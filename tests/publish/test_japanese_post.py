@@ -62,8 +62,9 @@ def test_a_japanese_post_reads_as_the_seed_blog_shows_it(tmp_path: Path, sample_
     assert "Jane Roe⚡️チェス部が新しい部員を迎える" in text
     assert "Jane Roe著:2024年9月28日" in text
     assert "127.0.0.1" in text  # the source's domain under the title
-    for label in ("原文", "ライセンス", "による機械翻訳", "編集者が確認・修正済み"):
+    for label in ("原文", "ライセンス", "翻訳 編集者による"):
         assert label in text, label
+    assert "機械翻訳" not in text  # an editor translated every block: no engine is named
     english = LABELS["en"]
     for key in ("original", "published", "license", "read_original", "lead", "edited"):
         assert english[key] not in text, english[key]

@@ -47,12 +47,15 @@ def attribution_html(post: Post, locale: str) -> str:
     if a.published:
         rows.append((labels["published"], escape(long_date(a.published, locale))))
     rows.append((labels["license"], escape(a.license or labels["license_unknown"])))
-    rows.append(
-        (
-            labels["translated_by"].format(engine=a.engine),
-            labels["edited"] if a.human_edited else labels["not_edited"],
+    if a.engine:
+        rows.append(
+            (
+                labels["translated_by"].format(engine=a.engine),
+                labels["edited"] if a.human_edited else labels["not_edited"],
+            )
         )
-    )
+    else:  # an editor translated every block: no machine translation to name
+        rows.append((labels["translated_by_editor"], labels["by_editor"]))
     items = "".join(f"<dt>{escape(term)}</dt><dd>{value}</dd>" for term, value in rows)
     return f"<dl>{items}</dl>"
 

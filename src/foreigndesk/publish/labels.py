@@ -40,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
         "skip": "Skip to content",
         "page": "Page {number} of {pages}",
         "translation": "Translation",
+        "translated_by_editor": "Translation",
+        "by_editor": "by an editor",
     },
     "ja": {
         "byline": "{author}著:{date}",
@@ -73,6 +75,8 @@ LABELS: dict[str, dict[str, str]] = {
         "skip": "本文へ移動",
         "page": "{pages}ページ中{number}ページ目",
         "translation": "訳文",
+        "translated_by_editor": "翻訳",
+        "by_editor": "編集者による",
     },
     "es": {
         "byline": "{author} · {date}",
@@ -106,6 +110,8 @@ LABELS: dict[str, dict[str, str]] = {
         "skip": "Ir al contenido",
         "page": "Página {number} de {pages}",
         "translation": "Traducción",
+        "translated_by_editor": "Traducción",
+        "by_editor": "de un editor",
     },
 }
 

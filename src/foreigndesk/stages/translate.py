@@ -153,7 +153,10 @@ def current_translation(ctx: StageContext, article: Article) -> Translation:
         glossary,
         any_machine=True,
     )
-    used = sorted({e.engine for e in found.values() if e.origin != HUMAN}) or engines.split(",")
+    used = sorted({e.engine for e in found.values() if e.origin != HUMAN})
+    if not used and not (found and all(e.origin == HUMAN for e in found.values())):
+        used = engines.split(",")  # nothing remembered yet: the engines it was sent to
+    # Every segment an editor's: no engine translated it, and the post must not say one did.
     translation = assemble_translation(
         article, target, ", ".join(used), {s: e.target_text for s, e in found.items()}
     )
