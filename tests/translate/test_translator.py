@@ -48,7 +48,9 @@ LINK = re.compile(r'<a href="[^"]+">')
 
 
 @contextmanager
-def running(name: str) -> Iterator[Engine]:
+def running(name: str, languages: list[str] = LANGS) -> Iterator[Engine]:
+    """The engine ``name``, the real client against apertium or its fake, offering
+    ``languages`` where the engine takes a list (DeepL and apertium know their own)."""
     with ExitStack() as stack:
         if name == "apertium":
             yield ApertiumEngine("apertium", Path("/usr/share/apertium/modes"), 120)
@@ -58,15 +60,15 @@ def running(name: str) -> Iterator[Engine]:
         elif name == "google":
             google = stack.enter_context(GoogleTranslateFake())
             yield GoogleEngine(
-                google.url, "test-token", "test-project", languages=LANGS, policy=FAST
+                google.url, "test-token", "test-project", languages=languages, policy=FAST
             )
         elif name == "libretranslate":
             libre = stack.enter_context(LibreTranslateFake())
-            yield LibreTranslateEngine(libre.url, languages=LANGS, policy=FAST)
+            yield LibreTranslateEngine(libre.url, languages=languages, policy=FAST)
         else:
             llm = stack.enter_context(OpenAIFake(responder=prompt_following_model))
             yield OpenAIEngine(
-                f"{llm.url}/v1", "fake-model", "test-key", languages=LANGS, policy=FAST
+                f"{llm.url}/v1", "fake-model", "test-key", languages=languages, policy=FAST
             )
 
 
@@ -210,29 +212,6 @@ def test_usage_counts_calls_and_billed_units() -> None:
 JA_GLOSSARY = Glossary("en", "ja", (GlossaryEntry("Jane Roe", "ジェーン・ロウ"),))
 
 
-@contextmanager
-def running_into_japanese(name: str) -> Iterator[Engine]:
-    """The engines that offer English→Japanese, each the real client against its fake."""
-    languages = ["en", "ja"]
-    with ExitStack() as stack:
-        if name == "deepl":
-            deepl = stack.enter_context(DeepLFake())
-            yield DeepLEngine(deepl.url, "test-key", policy=FAST)
-        elif name == "google":
-            google = stack.enter_context(GoogleTranslateFake())
-            yield GoogleEngine(
-                google.url, "test-token", "test-project", languages=languages, policy=FAST
-            )
-        elif name == "libretranslate":
-            libre = stack.enter_context(LibreTranslateFake())
-            yield LibreTranslateEngine(libre.url, languages=languages, policy=FAST)
-        else:
-            llm = stack.enter_context(OpenAIFake(responder=prompt_following_model))
-            yield OpenAIEngine(
-                f"{llm.url}/v1", "fake-model", "test-key", languages=languages, policy=FAST
-            )
-
-
 @pytest.mark.parametrize("name", ["deepl", "google", "libretranslate", "openai"])
 def test_a_name_in_the_glossary_comes_out_in_its_katakana_with_every_engine(name: str) -> None:
     async def go(engine: Engine) -> TranslationRun:
@@ -241,7 +220,7 @@ def test_a_name_in_the_glossary_comes_out_in_its_katakana_with_every_engine(name
         finally:
             await engine.aclose()
 
-    with running_into_japanese(name) as engine:
+    with running(name, languages=["en", "ja"]) as engine:
         run = asyncio.run(go(engine))
 
     assert run.failures == {}

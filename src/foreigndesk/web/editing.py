@@ -27,7 +27,6 @@ from foreigndesk.publish.sanitize import clean_inline
 from foreigndesk.publish.site import render_post_html
 from foreigndesk.stages.qa import Missing
 from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
-from foreigndesk.store.tables import utcnow
 from foreigndesk.translate import TranslationRun, Translator, source_hash
 from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
 from foreigndesk.web.editable import from_editable, to_editable
@@ -326,16 +325,10 @@ def _translate_with(
     source, target = _pair(desk, article)
     glossary = desk.glossary(article)
     engine = specs[engine_name].create(desk.settings)
-    budget = desk.settings.translate.budget.get(engine_name)
-    if budget is not None:
-        used = desk.store.memory.usage(utcnow().strftime("%Y-%m")).get(engine_name, (0, 0))[1]
-        left: int | None = max(budget - used, 0)
-    else:
-        left = None
 
     async def translate() -> TranslationRun:
         try:
-            translator = Translator([engine], budget_left=lambda _name: left)
+            translator = Translator([engine], budget_left=desk.budget_left)
             return await translator.translate(segments, source, target, glossary)
         finally:
             await engine.aclose()
