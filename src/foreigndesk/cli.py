@@ -1464,6 +1464,87 @@ def glossary_remove(
         out.print(f"removed {term}")
 
 
+@glossary_app.command("names")
+@_one_line_errors
+def glossary_names(
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Names met in articles and not in the glossary yet, in the engine's spelling."""
+    from foreigndesk.translate.languages import base_language
+
+    with _desk(config) as desk:
+        source = base_language(source_lang)
+        target = base_language(target_lang or desk.settings.desk.target_lang)
+        offers = desk.store.memory.name_offers(source, target)
+        if as_json:
+            _print_json(
+                [
+                    {
+                        "name": o.name,
+                        "spelling": o.spelling,
+                        "engine": o.engine,
+                        "article": o.article_id,
+                    }
+                    for o in offers
+                ]
+            )
+            return
+        if not offers:
+            out.print(f"no names waiting ({source}→{target})")
+            return
+        table = Table("name", "spelling", "engine", "article")
+        for offer in offers:
+            table.add_row(
+                escape(offer.name), escape(offer.spelling), offer.engine,
+                str(offer.article_id or ""),
+            )  # fmt: skip
+        out.print(table)
+
+
+@glossary_app.command("confirm")
+@_one_line_errors
+def glossary_confirm(
+    name: str,
+    spelling: Annotated[
+        str, typer.Argument(help="How to write it (default: the engine's spelling).")
+    ] = "",
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Confirm a name from `glossary names` into the glossary, e.g. "Jane Roe" ジェーン・ロウ."""
+    from foreigndesk.stages.names import confirm_name
+    from foreigndesk.translate.languages import base_language
+
+    with _desk(config) as desk:
+        source = base_language(source_lang)
+        target = base_language(target_lang or desk.settings.desk.target_lang)
+        for term, written in confirm_name(desk, source, target, name, spelling):
+            out.print(f"{term} → {written} ({source}→{target})", highlight=False)
+
+
+@glossary_app.command("dismiss")
+@_one_line_errors
+def glossary_dismiss(
+    name: str,
+    source_lang: LangOption = "en",
+    target_lang: TargetOption = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Never offer a name from `glossary names` again."""
+    from foreigndesk.stages.names import dismiss_name
+    from foreigndesk.translate.languages import base_language
+
+    with _desk(config) as desk:
+        source = base_language(source_lang)
+        target = base_language(target_lang or desk.settings.desk.target_lang)
+        dismiss_name(desk, source, target, name)
+        out.print(f"{' '.join(name.split())}: not offered again")
+
+
 @tm_app.command("export")
 @_one_line_errors
 def tm_export(

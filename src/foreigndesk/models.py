@@ -222,6 +222,19 @@ class MemoryEntry:
     updated_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class NameOffer:
+    """A name met in an article and not in the glossary, in the engine's spelling, for an
+    editor to confirm (see translate/names.py)."""
+
+    source_lang: str
+    target_lang: str
+    name: str
+    spelling: str
+    engine: str
+    article_id: int | None = None
+
+
 class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"

@@ -23,6 +23,7 @@ from foreigndesk.models import (
     ArticleStatus,
     BlockKind,
     MemoryEntry,
+    NameOffer,
     TranslatedBlock,
     Translation,
 )
@@ -34,6 +35,7 @@ from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, c
 from foreigndesk.translate.engine import article_context
 from foreigndesk.translate.languages import base_language
 from foreigndesk.translate.memory import HUMAN, machine_entry
+from foreigndesk.translate.names import crosses_scripts, names_to_offer
 
 logger = logging.getLogger(__name__)
 
@@ -223,8 +225,51 @@ async def translate_article(
         ctx, article, segments, segment_labels(article), report, claim=claim, slots=slots
     )
     engines = ",".join(sorted({entry.engine for entry in known.values()}))
+    await offer_names(ctx, article, report, claim=claim, slots=slots)
     pending.save(ctx, article_id, claim, next_status=ArticleStatus.TRANSLATED, engine=engines)
     report.translated += 1
+
+
+async def offer_names(
+    ctx: StageContext,
+    article: Article,
+    report: RunReport,
+    *,
+    claim: str | None = None,
+    slots: Slots | None = None,
+) -> None:
+    """Offer the editor the engine's spelling of each name the article brings that the
+    glossary lacks (translate/names.py): each name is translated alone, through the
+    memory, so a name met again costs nothing. Only across scripts; a name the engine
+    cannot spell is not offered, and never holds the article back."""
+    source = base_language(article.source_lang)
+    target = base_language(ctx.settings.desk.target_lang)
+    if not crosses_scripts(source, target):
+        return
+    texts = [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
+    in_glossary = {term for term, _ in ctx.store.memory.glossary_terms(source, target)}
+    names = [n for n in names_to_offer(article.authors, texts) if n not in in_glossary]
+    if not names:
+        return
+    segments = {escape(name, quote=False): name for name in names}
+    try:
+        known, pending = await translate_segments(
+            ctx, article, list(segments), {s: f"name {n}" for s, n in segments.items()},
+            report, claim=claim, slots=slots,
+        )  # fmt: skip
+    except DeskError as exc:
+        logger.warning("article %s: names not offered: %s", article.id, exc)
+        return
+    pending.save(ctx, article.id, claim)
+    offers = []
+    for segment, name in segments.items():
+        entry = known.get(segment)
+        if entry is None:
+            continue
+        spelling = " ".join(unescape(entry.target_text).split())
+        if spelling and spelling != name and len(spelling) <= 512:
+            offers.append(NameOffer(source, target, name, spelling, entry.engine, article.id))
+    ctx.store.memory.offer_names(offers)
 
 
 async def translate_segments(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from foreigndesk.models import (
     ArticleStatus,
     MemoryEntry,
+    NameOffer,
 )
 from foreigndesk.store.claims import ClaimLost
 from foreigndesk.store.guards import Repository, aware, hold
@@ -19,6 +20,7 @@ from foreigndesk.store.tables import (
     EngineUsageRow,
     GlossaryRow,
     MemoryRow,
+    NameOfferRow,
     utcnow,
 )
 
@@ -218,6 +220,112 @@ class Memory(Repository):
                 return False
             session.delete(row)
             return True
+
+    # -- names to confirm (translate/names.py) ------------------------------------------
+
+    def offer_names(self, offers: Iterable[NameOffer]) -> int:
+        """Keep each name for an editor to confirm, unless the glossary has it or it was
+        offered (or dismissed) before; returns how many are new."""
+        added = 0
+        with self.transaction() as session:
+            for offer in offers:
+                if _glossary_row(session, offer.source_lang, offer.target_lang, offer.name):
+                    continue
+                statement = (
+                    self._insert(NameOfferRow)
+                    .values(
+                        source_lang=offer.source_lang,
+                        target_lang=offer.target_lang,
+                        source=offer.name,
+                        target=offer.spelling,
+                        engine=offer.engine,
+                        article_id=offer.article_id,
+                        dismissed=False,
+                        created_at=utcnow(),
+                    )
+                    .on_conflict_do_nothing(index_elements=["source_lang", "target_lang", "source"])
+                )
+                added += len(session.execute(statement.returning(NameOfferRow.id)).all())
+        return added
+
+    def name_offers(
+        self, source_lang: str, target_lang: str, names: Iterable[str] | None = None
+    ) -> list[NameOffer]:
+        """The names of the pair waiting to be confirmed (of ``names`` only, when given),
+        oldest first; a name put in the glossary by other means is no longer waiting."""
+        in_glossary = (
+            select(GlossaryRow.id)
+            .where(
+                GlossaryRow.source_lang == NameOfferRow.source_lang,
+                GlossaryRow.target_lang == NameOfferRow.target_lang,
+                GlossaryRow.source == NameOfferRow.source,
+            )
+            .exists()
+        )
+        query = select(NameOfferRow).where(
+            NameOfferRow.source_lang == source_lang,
+            NameOfferRow.target_lang == target_lang,
+            NameOfferRow.dismissed.is_(False),
+            ~in_glossary,
+        )
+        if names is not None:
+            query = query.where(NameOfferRow.source.in_(list(names)))
+        with self.transaction() as session:
+            return [
+                NameOffer(
+                    row.source_lang,
+                    row.target_lang,
+                    row.source,
+                    row.target,
+                    row.engine,
+                    row.article_id,
+                )
+                for row in session.scalars(query.order_by(NameOfferRow.id))
+            ]
+
+    def confirm_name(
+        self, source_lang: str, target_lang: str, terms: Sequence[tuple[str, str]]
+    ) -> None:
+        """Put ``terms`` (a name and its spelling, and perhaps its surname's) in the
+        glossary and take their offers away, in one transaction."""
+        with self.transaction() as session:
+            for source, target in terms:
+                row = _glossary_row(session, source_lang, target_lang, source)
+                if row is None:
+                    session.add(
+                        GlossaryRow(
+                            source_lang=source_lang,
+                            target_lang=target_lang,
+                            source=source,
+                            target=target,
+                        )
+                    )
+                else:
+                    row.target = target
+                offer = _offer_row(session, source_lang, target_lang, source)
+                if offer is not None:
+                    session.delete(offer)
+
+    def dismiss_name(self, source_lang: str, target_lang: str, name: str) -> bool:
+        """Never offer ``name`` again; False when it is not on offer."""
+        with self.transaction() as session:
+            offer = _offer_row(session, source_lang, target_lang, name)
+            if offer is None or offer.dismissed:
+                return False
+            offer.dismissed = True
+            return True
+
+
+def _offer_row(
+    session: Session, source_lang: str, target_lang: str, name: str
+) -> NameOfferRow | None:
+    return session.scalar(
+        select(NameOfferRow).where(
+            NameOfferRow.source_lang == source_lang,
+            NameOfferRow.target_lang == target_lang,
+            NameOfferRow.source == name,
+        )
+    )
 
 
 def _glossary_row(

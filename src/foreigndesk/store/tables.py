@@ -252,6 +252,25 @@ class GlossaryRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class NameOfferRow(Base):
+    """A name met in an article and not in the glossary yet, with the engine's spelling of
+    it, waiting for an editor to confirm it (it then moves to the glossary) or dismiss it
+    (it stays here, so that it is not offered again)."""
+
+    __tablename__ = "name_offers"
+    __table_args__ = (UniqueConstraint("source_lang", "target_lang", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(512))
+    target: Mapped[str] = mapped_column(String(512))
+    engine: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[int | None] = mapped_column(Integer)
+    dismissed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class PostRow(Base):
     """A composed post, rendered once; publish targets render pages from it."""
 

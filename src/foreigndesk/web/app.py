@@ -564,6 +564,24 @@ def glossary_add(call: Call) -> Response:
     return RedirectResponse(_editor_url(article_id), 303)
 
 
+def name_offer(call: Call) -> Response:
+    """Confirm a name the article brings into the glossary (as the editor spelled it), or
+    dismiss it."""
+    article_id = _int(call.path["article_id"], "article")
+    name = call.field("name")
+    if call.field("action") == "dismiss":
+        editing.dismiss_name(call.desk_app.desk, article_id, name)
+        call.flash(f"{' '.join(name.split())}: not offered again")
+    else:
+        terms = editing.confirm_name(call.desk_app.desk, article_id, name, call.field("spelling"))
+        call.flash(
+            "glossary: "
+            + "; ".join(f"{source} → {target}" for source, target in terms)
+            + " — later translations write it so, with every engine"
+        )
+    return RedirectResponse(_editor_url(article_id, "names"), 303)
+
+
 def lead(call: Call) -> Response:
     article_id = _int(call.path["article_id"], "article")
     positions = [_int(v, "block") for v in call.fields("lead")]
@@ -896,6 +914,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
             methods=["POST"],
         ),
         Route("/articles/{article_id:int}/glossary", page(glossary_add), methods=["POST"]),
+        Route("/articles/{article_id:int}/names", page(name_offer), methods=["POST"]),
         Route("/articles/{article_id:int}/lead", page(lead), methods=["POST"]),
         Route("/articles/{article_id:int}/meta", page(meta), methods=["POST"]),
         Route("/articles/{article_id:int}/approve", page(approve), methods=["POST"]),

@@ -18,6 +18,7 @@ from foreigndesk.models import (
     BlockKind,
     Finding,
     MemoryEntry,
+    NameOffer,
     Post,
     Translation,
 )
@@ -25,6 +26,7 @@ from foreigndesk.pipeline import Desk
 from foreigndesk.plugins import engine_specs
 from foreigndesk.publish.sanitize import clean_inline
 from foreigndesk.publish.site import render_post_html
+from foreigndesk.stages import names
 from foreigndesk.stages.qa import Missing
 from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.translate import TranslationRun, Translator, source_hash
@@ -76,6 +78,8 @@ class EditorView:
     unfinished: bool = False
     #: What has no translation yet (nothing, for an article translated in full).
     missing: Missing = field(default_factory=lambda: Missing(title=False, blocks=(), of=0))
+    #: Names the article brings that the glossary lacks, in the engine's spelling.
+    names: tuple[NameOffer, ...] = ()
 
 
 def _translation(desk: Desk, article: Article) -> Translation | None:
@@ -165,6 +169,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
             if unfinished and translation is not None
             else Missing(title=False, blocks=(), of=0)
         ),
+        names=tuple(names.offered_for(desk, article)),
     )
 
 
@@ -375,6 +380,23 @@ def add_glossary_term(desk: Desk, article_id: int, source_term: str, target_term
         glossary.source_lang, glossary.target_lang, [(source_term, target_term)]
     )
     _recheck(desk, article_id)
+
+
+def confirm_name(desk: Desk, article_id: int, name: str, spelling: str) -> list[tuple[str, str]]:
+    """An offered name into the glossary, as spelled (the engine's spelling when empty);
+    returns the terms added (its surname's too, see stages/names.py)."""
+    article = desk.store.articles.get(article_id)
+    glossary = desk.glossary(article)
+    terms = names.confirm_name(
+        desk, glossary.source_lang, glossary.target_lang, name, spelling, seen_in=article
+    )
+    _recheck(desk, article_id)
+    return terms
+
+
+def dismiss_name(desk: Desk, article_id: int, name: str) -> None:
+    glossary = desk.glossary(desk.store.articles.get(article_id, with_blocks=False))
+    names.dismiss_name(desk, glossary.source_lang, glossary.target_lang, name)
 
 
 def set_lead(desk: Desk, article_id: int, positions: list[int]) -> None:

@@ -1,0 +1,74 @@
+"""Names to confirm, the editor's side: the translate stage offers the engine's spelling of
+each new name (``offer_names``); here an editor confirms one into the glossary, respelled
+or as offered, or dismisses it. See translate/names.py for which names and why."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from foreigndesk.errors import DeskError
+from foreigndesk.models import TRANSLATABLE_KINDS, Article, NameOffer
+from foreigndesk.stages.context import StageContext
+from foreigndesk.stages.translate import glossary_for
+from foreigndesk.translate.names import names_to_offer, surname_entry, surname_used_alone
+
+
+def _texts(article: Article) -> list[str]:
+    return [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
+
+
+def offered_for(ctx: StageContext, article: Article) -> list[NameOffer]:
+    """The names of ``article`` waiting for an editor, in the engine's spelling."""
+    glossary = glossary_for(ctx, article)
+    names = names_to_offer(article.authors, _texts(article))
+    return ctx.store.memory.name_offers(glossary.source_lang, glossary.target_lang, names)
+
+
+def confirm_name(
+    ctx: StageContext,
+    source_lang: str,
+    target_lang: str,
+    name: str,
+    spelling: str = "",
+    *,
+    seen_in: Article | None = None,
+) -> list[tuple[str, str]]:
+    """Put an offered name in the glossary, in ``spelling`` or (when empty) the engine's;
+    with it its surname alone, when the two spellings pair up and the article it was met
+    in (or ``seen_in``, the one the editor confirms it from) writes the surname alone
+    ("Roe added"). Returns the terms added.
+
+    Only then: a surname alone in the glossary is written so wherever it stands
+    capitalised, and "Brown" or "Young" is also an ordinary word."""
+    name, spelling = " ".join(name.split()), " ".join(spelling.split())
+    offers = {o.name: o for o in ctx.store.memory.name_offers(source_lang, target_lang)}
+    offer = offers.get(name)
+    if offer is None:
+        raise DeskError(
+            f"{name!r} is not a name waiting in the {source_lang}→{target_lang} glossary —"
+            " `foreigndesk glossary names` lists them; `glossary add` adds any term"
+        )
+    spelling = spelling or offer.spelling
+    if len(spelling) > 512:
+        raise DeskError("a name's spelling is at most 512 characters")
+    terms = [(name, spelling)]
+    surname = surname_entry(name, spelling)
+    if surname is not None and offer.article_id is not None:
+        known = {term for term, _ in ctx.store.memory.glossary_terms(source_lang, target_lang)}
+        texts = _texts(seen_in) if seen_in is not None else []
+        with suppress(DeskError):  # unless the article was deleted since
+            texts += _texts(ctx.store.articles.get(offer.article_id))
+        if surname[0] not in known and surname_used_alone(name, texts):
+            terms.append(surname)
+    ctx.store.memory.confirm_name(source_lang, target_lang, terms)
+    return terms
+
+
+def dismiss_name(ctx: StageContext, source_lang: str, target_lang: str, name: str) -> None:
+    """Offer ``name`` no more: it is not a name, or the engine's spelling suits it."""
+    name = " ".join(name.split())
+    if not ctx.store.memory.dismiss_name(source_lang, target_lang, name):
+        raise DeskError(
+            f"{name!r} is not a name waiting in the {source_lang}→{target_lang} glossary —"
+            " `foreigndesk glossary names` lists them"
+        )

@@ -1,0 +1,79 @@
+"""Which names the desk offers an editor to confirm: the article's authors and the people
+its text names, told by how a newsroom writes them (full name first, then the surname or
+a title), never a headline's capitals or a date."""
+
+from __future__ import annotations
+
+from foreigndesk.translate.names import (
+    MOST,
+    crosses_scripts,
+    names_to_offer,
+    people_named,
+    surname_entry,
+    surname_used_alone,
+)
+
+STORY = [
+    "River Trust Chooses a New Chair",
+    "The river trust met on Monday. Jane Roe, who chairs it, said the plan was ready.",
+    "Roe added that Dr. Karl Weber, a hydrologist, had checked the figures.",
+    "Weber's report is public. In New York, the Harbour Board had no comment.",
+    "Ms Ana de la Cruz said the Cruz family would wait.",
+]
+
+
+def test_a_full_name_later_written_by_its_surname_or_after_a_title_is_a_person() -> None:
+    assert people_named(STORY) == ["Jane Roe", "Karl Weber", "Ana de la Cruz"]
+
+
+def test_a_given_name_used_alone_tells_a_person_too() -> None:
+    text = ["The club was founded by George Adeyemi. George says chess mixes ages."]
+    assert people_named(text) == ["George Adeyemi"]
+
+
+def test_places_organisations_headlines_and_dates_are_not_offered() -> None:
+    texts = [
+        "How Harbour Towns Prepare for Higher Tides",  # headline case: no name told by it
+        "The Harbour Board met in New York. Every Saturday the board walks Mill Street.",
+        "The board said the street was busy.",
+    ]
+    assert people_named(texts) == []
+
+
+def test_a_word_the_article_writes_in_lower_case_is_not_part_of_a_name() -> None:
+    texts = ["Green Party members met. Party leaders spoke. The party grew."]
+    assert people_named(texts) == []
+
+
+def test_titles_before_a_name_are_cut_off() -> None:
+    texts = ["Russian President Vladimir Putin spoke. Putin said little."]
+    assert people_named(texts) == ["Vladimir Putin"]
+
+
+def test_authors_come_first_and_the_list_is_short() -> None:
+    many = [
+        f"Person{chr(97 + i)} Surname{chr(97 + i)} spoke. Surname{chr(97 + i)} left."
+        for i in range(20)
+    ]
+    offered = names_to_offer(["Sam Lee", " Jane  Roe "], many)
+    assert offered[:2] == ["Sam Lee", "Jane Roe"]
+    assert len(offered) == MOST
+
+
+def test_names_are_offered_only_across_scripts() -> None:
+    assert crosses_scripts("en", "ja")
+    assert crosses_scripts("en-GB", "ru")
+    assert not crosses_scripts("en", "es")
+    assert not crosses_scripts("de", "pt-BR")
+
+
+def test_a_confirmed_spelling_gives_the_surname_alone_when_the_parts_pair_up() -> None:
+    assert surname_entry("Jane Roe", "ジェーン・ロウ") == ("Roe", "ロウ")
+    assert surname_entry("Karl Weber", "カール＝ヴェーバー") == ("Weber", "ヴェーバー")
+    assert surname_entry("Jane Roe", "ロウ") is None  # no parts to pair
+    assert surname_entry("Ana de la Cruz", "アナ・デ・ラ・クルス") is None  # particles
+
+
+def test_the_surname_counts_as_used_alone_only_outside_the_full_name() -> None:
+    assert surname_used_alone("Jane Roe", STORY)
+    assert not surname_used_alone("Jane Roe", ["Jane Roe spoke. Jane Roe's plan won."])
