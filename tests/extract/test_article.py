@@ -34,6 +34,24 @@ def test_headline_and_byline_are_not_part_of_the_body() -> None:
     assert article.blocks[0].kind == BlockKind.PARAGRAPH
 
 
+def test_a_sentence_about_the_author_near_the_top_stays_in_the_body() -> None:
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><title>Reeds Clear the River</title></head>"
+        "<body><main><article><h1>Reeds Clear the River</h1>"
+        "<p class='byline'>By Jane Roe · 16/11/2024</p>"
+        "<p>The reeds planted by the river trust in spring have grown well all summer.</p>"
+        "<p>Jane Roe, who chairs the trust, walked the northern bank with the volunteers.</p>"
+        "<p>Roe said the water was clearer than in any year she could remember.</p>"
+        "<p>The trust will measure the flow again in the autumn, when the rains come.</p>"
+        "</article></main></body></html>"
+    )
+    article = extract_article(page.encode(), BASE + "reeds.html")
+    texts = [b.text for b in article.blocks]
+    assert article.authors == ("Jane Roe",)
+    assert "Jane Roe, who chairs the trust, walked the northern bank with the volunteers." in texts
+    assert not any(t.startswith("By ") for t in texts)
+
+
 def test_page_furniture_is_left_out() -> None:
     texts = " ".join(b.text for b in extract("harbour-tides.html").blocks)
     assert "Subscribe to our newsletter" not in texts

@@ -43,6 +43,8 @@ def _is_byline(
     text = " ".join(block.text.split())
     if block.kind not in _TEXT_KINDS or len(text) > MAX_BYLINE_CHARS:
         return False
+    if len(text.split()) > _DATELINE_WORDS and text.endswith(_SENTENCE_ENDS):
+        return False  # a sentence about the author ("Jane Roe, who chairs the trust, …")
     names = clean_names(text)
     if authors and names and set(names) <= set(authors):
         return True  # "By Jane Roe", "Jane Roe · 16/11/2024", "文：山田花子"
