@@ -13,7 +13,7 @@ DEMO_DIR ?= demo-desk
 DEMO_SOURCE_PORT ?= 8765
 DEMO_PORT ?= 8000
 
-.PHONY: setup setup-dev demo-packages system-packages test lint typecheck demo screenshots clean
+.PHONY: setup setup-dev demo-packages system-packages llama-server test lint typecheck demo screenshots clean
 
 setup: demo-packages $(DEMO_STAMP)
 
@@ -48,7 +48,12 @@ lint: setup-dev
 typecheck: setup-dev
 	$(BIN)/mypy
 
-test: lint typecheck
+# llama.cpp's OpenAI-compatible server and a small model, for the tests that drive the
+# openai engine against a real server: built once per machine (minutes), then cached.
+llama-server: setup-dev
+	@scripts/llama-server-wheel $(BIN)/python
+
+test: lint typecheck llama-server
 	$(BIN)/python -m pytest -q -n auto
 
 demo: setup

