@@ -10,7 +10,7 @@ import pytest
 
 from foreigndesk.config import Settings, iter_setting_names, load_settings, render_config
 from foreigndesk.errors import DeskError
-from tests.conftest import invoke
+from tests.conftest import invoke, write_config
 
 
 def test_init_writes_a_commented_config_that_loads_back(tmp_path: Path) -> None:
@@ -129,3 +129,8 @@ def test_a_wrongly_typed_setting_names_itself(tmp_path: Path) -> None:
     config.write_text("[fetch]\ntimeout = 'soon'\n")
     with pytest.raises(DeskError, match=r"setting fetch\.timeout"):
         load_settings(config)
+
+
+def test_names_with_dots_in_a_mapping_load_back_as_written(tmp_path: Path) -> None:
+    config = write_config(tmp_path, fetch={"resolve": {"magazine.test": "127.0.0.1", "*.x": "::1"}})
+    assert load_settings(config).fetch.resolve == {"magazine.test": "127.0.0.1", "*.x": "::1"}

@@ -9,7 +9,9 @@ Secrets never live in the file: they come from the environment only.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -115,6 +117,34 @@ class FetchSettings(_Section):
         description="Hosts or networks (CIDR) the SSRF guard lets through although they "
         "are private or local, e.g. ['intranet.example', '127.0.0.1'].",
     )
+    resolve: dict[str, str] = Field(
+        default_factory=dict,
+        description="Host names the desk resolves itself, like curl's --resolve, for names "
+        "the machine's DNS does not know (a staging site, an intranet seen from a worker "
+        "elsewhere): {'staging.example' = '10.0.0.5', '*.test' = '127.0.0.1'}; '*.' matches "
+        "every name under it. The SSRF guard still judges the address: a private one also "
+        "needs allow_hosts.",
+    )
+
+    @field_validator("resolve")
+    @classmethod
+    def _host_to_address(cls, value: dict[str, str]) -> dict[str, str]:
+        for host, address in value.items():
+            name = host.removeprefix("*.")
+            if not name or not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name.startswith("."):
+                raise ValueError(
+                    f"fetch.resolve: {host!r} is not a host name (write 'name.example' or"
+                    " '*.example')"
+                )
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                raise ValueError(
+                    f"fetch.resolve: {address!r} for {host!r} is not an IP address (write"
+                    " '10.0.0.5' or '::1')"
+                ) from None
+        return value
+
     pause_after: int = Field(
         5, description="A source that fails this many times in a row is paused."
     )
@@ -673,6 +703,11 @@ def closest_setting(location: tuple[str, ...]) -> str | None:
     return near[0] if near else None
 
 
+def _toml_key(key: str) -> str:
+    """A bare key where TOML allows one; quoted otherwise ("magazine.test", "*.test")."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, BaseModel):
         return _toml_value(value.model_dump(exclude_defaults=True))
@@ -683,7 +718,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        inner = ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items())
+        inner = ", ".join(f"{_toml_key(str(k))} = {_toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'

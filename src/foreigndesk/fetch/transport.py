@@ -8,7 +8,7 @@ import asyncio
 import ipaddress
 import socket
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import httpcore
@@ -42,6 +42,31 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
         if address not in addresses:
             addresses.append(address)
     return addresses
+
+
+def mapped_resolver(mapping: Mapping[str, str], fallback: Resolver = system_resolver) -> Resolver:
+    """``fallback``, except for the names ``mapping`` gives an address (``fetch.resolve``):
+    an exact name first, then the longest ``*.suffix`` that matches."""
+    exact: dict[str, IPAddress] = {}
+    under: list[tuple[str, IPAddress]] = []
+    for host, address in mapping.items():
+        name = host.lower().rstrip(".")
+        if name.startswith("*."):
+            under.append((name[1:], ipaddress.ip_address(address)))
+        else:
+            exact[name] = ipaddress.ip_address(address)
+    under.sort(key=lambda item: -len(item[0]))
+
+    async def resolve(host: str, port: int) -> list[IPAddress]:
+        name = host.lower().rstrip(".")
+        if name in exact:
+            return [exact[name]]
+        for suffix, address in under:
+            if name.endswith(suffix):
+                return [address]
+        return await fallback(host, port)
+
+    return resolve
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
