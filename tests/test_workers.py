@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from foreigndesk.sample import serve_directory
+from foreigndesk.store import Store
 from tests.conftest import write_config
+from tests.fakes.web import LoadPlan, LoadWeb
 from tests.postgres import temporary_postgres
 from tests.redis_server import temporary_redis
 
@@ -149,3 +151,85 @@ def test_a_worker_killed_mid_task_loses_nothing_and_doubles_nothing(
 
     assert len(published) == 10
     assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
+
+
+def empty_database(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+#: Eight slow sites (every answer takes 0.3 s to start) with a tenth of their feeds and
+#: pages faulty the first time, a few for good.
+LOAD = LoadPlan(hosts=8, feeds_per_host=2, items_per_feed=5, fault_rate=0.1, seed=5, delay=0.3)
+
+
+def test_workers_on_the_load_web_keep_each_site_to_its_limit_and_fetch_each_page_once(
+    tmp_path: Path, services: tuple[str, str]
+) -> None:
+    """Three workers, each taking one page at a time, over slow sites that are allowed one
+    request at a time (fetch.per_host = 1): the limit is the desk's, held in Redis across
+    the workers, not each worker's own. (With per_host = 2 the same run reaches two at
+    once; a test of that would hang on timing, so only the limit is asserted.) The sites'
+    names are known to the workers through fetch.resolve."""
+    per_host = 1
+    database_url, broker_url = services
+    empty_database(database_url)
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    listed, good = LOAD.listed, LOAD.good
+    with LoadWeb(LOAD) as web:
+        write_config(
+            folder,
+            desk={"target_lang": "es", "locale": "es_ES", "database_url": database_url},
+            fetch={
+                "resolve": {"*.test": "127.0.0.1"},
+                "allow_hosts": LOAD.host_names,
+                "per_host": per_host,
+                "host_delay": 0.0,
+                "timeout": 5.0,
+                "retry_base_seconds": 1.0,
+            },
+            workers={"broker_url": broker_url, "lease_seconds": 30},
+        )
+        store = Store.open(database_url)
+        try:
+            for host, feed in LOAD.feeds:
+                store.sources.add(web.url(host, feed), "en", "CC BY 4.0")
+        finally:
+            store.close()
+        log = tmp_path / "workers.log"
+        workers = [start_worker(folder, log) for _ in range(3)]
+        try:
+            deadline = time.monotonic() + 240
+            while True:
+                fetched = {
+                    (a.host, a.path)
+                    for a in web.answers()
+                    if a.kind == "ok" and a.path.startswith("/a/")
+                }
+                if fetched >= good:
+                    break
+                assert time.monotonic() < deadline, f"{len(good - fetched)} pages never fetched"
+                subprocess.run(
+                    foreigndesk(folder, "scheduler", "--once"), check=True, capture_output=True
+                )
+                time.sleep(2)
+            time.sleep(3)  # long enough for a doubled task to show
+            answers = web.answers()
+            most = web.max_in_flight()
+        finally:
+            for process in workers:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in workers:
+                process.wait(timeout=60)
+
+    pages = [(a.host, a.path) for a in answers if a.kind == "ok" and a.path.startswith("/a/")]
+    assert sorted(pages) == sorted(good)  # every good page once, none twice
+    assert not [a for a in answers if a.path.startswith("/private/")]  # robots.txt obeyed
+    assert max(most.values()) == per_host, most
+    urls = {row[0] for row in query(database_url, "SELECT url FROM articles")}
+    assert urls == {web.url(host, path) for host, path in listed}
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")

@@ -280,6 +280,9 @@ class LoadPlan:
     fault_rate: float = 0.05
     permanent_share: float = 0.1
     seed: int = 3
+    #: Seconds each answer takes to start: a slow site, so that requests to one host
+    #: overlap unless the client holds them back (see ``LoadWeb.max_in_flight``).
+    delay: float = 0.0
 
     @staticmethod
     def host(index: int) -> str:
@@ -407,6 +410,8 @@ class _LoadServer:
         self.port = 0
         self.attempts: dict[tuple[str, str], int] = {}
         self.answers: list[Answer] = []
+        self.in_flight: dict[str, int] = {}
+        self.most_in_flight: dict[str, int] = {}
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -422,8 +427,17 @@ class _LoadServer:
                     for name, _, value in (line.partition(":") for line in lines[1:] if line)
                 }
                 host = headers.get("host", "").split(":")[0]
-                if not await self.answer(host, target, headers, reader, writer):
-                    return
+                self.in_flight[host] = self.in_flight.get(host, 0) + 1
+                self.most_in_flight[host] = max(
+                    self.most_in_flight.get(host, 0), self.in_flight[host]
+                )
+                try:
+                    if self.plan.delay:
+                        await asyncio.sleep(self.plan.delay)
+                    if not await self.answer(host, target, headers, reader, writer):
+                        return
+                finally:
+                    self.in_flight[host] -= 1
         except ConnectionError:
             return
         finally:
@@ -539,9 +553,12 @@ class _LoadServer:
                 command = await loop.run_in_executor(None, conn.recv)
                 if command == "answers":
                     conn.send(self.answers)
+                elif command == "in_flight":
+                    conn.send(dict(self.most_in_flight))
                 elif command == "reset":
                     self.attempts.clear()
                     self.answers.clear()
+                    self.most_in_flight.clear()
                     conn.send("reset")
                 else:
                     return
@@ -594,6 +611,13 @@ class LoadWeb:
         self._conn.send("answers")
         answers: list[Answer] = self._conn.recv()
         return answers
+
+    def max_in_flight(self) -> dict[str, int]:
+        """Host → the most requests it had in hand at once (counted from a request's head
+        to its answer's end)."""
+        self._conn.send("in_flight")
+        most: dict[str, int] = self._conn.recv()
+        return most
 
     def reset(self) -> None:
         """Forget every request: each fault is served again, as on a first run."""
