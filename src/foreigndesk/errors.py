@@ -48,9 +48,12 @@ class EngineError(DeskError):
     finds the one that fails.
     """
 
-    def __init__(self, message: str, *, engine_wide: bool = True) -> None:
+    def __init__(self, message: str, *, engine_wide: bool = True, billed: int = 0) -> None:
         super().__init__(message)
         self.engine_wide = engine_wide
+        #: What the failed call cost all the same (an LLM's tokens spent on answers that
+        #: were refused), in the engine's billing unit: counted against its budget.
+        self.billed = billed
 
 
 class BudgetExceeded(EngineError):

@@ -56,3 +56,39 @@ def test_an_echoed_paragraph_is_not_stored_and_the_article_says_why(
     assert not [e for e in memory if POISON in e.source_text]
     assert all(e.target_text != e.source_text for e in memory if len(e.source_text.split()) > 2)
     assert all(e.target_lang == "ja" for e in memory)
+
+
+def test_tokens_spent_on_refused_answers_are_billed_though_nothing_is_stored(
+    tmp_path: Path, sample_url: str
+) -> None:
+    """A model that only echoes the English yields no translation, and costs its tokens
+    all the same: the budget must see them."""
+
+    def echoes(request: dict[str, Any]) -> str:
+        return json.dumps({"translations": find_segments(last_user_text(request)) or []})
+
+    with OpenAIFake(api_key=None, responder=echoes) as fake:
+        config = write_config(
+            tmp_path,
+            desk={"target_lang": "ja", "locale": "ja_JP"},
+            fetch={"retry_base_seconds": 0.0},
+            translate={"engine": "openai", "mode": "full", "openai": {"api_url": f"{fake.url}/v1"}},
+        )
+        settings = load_settings(config)
+        store = Store.open(settings.database_url)
+        try:
+            store.sources.add(
+                f"{sample_url}articles/chess-club.html", "en", "CC BY 4.0", kind="url"
+            )
+            Desk(settings, store).run()
+            [failed] = store.articles.all(ArticleStatus.FAILED)
+            billed = store.memory.usage()
+            memory = store.memory.entries()
+        finally:
+            store.close()
+        spent = sum(usage["total_tokens"] for usage in fake.usages)
+
+    assert "the answer repeats the source unchanged" in (failed.error or "")
+    assert memory == []
+    assert spent > 0
+    assert billed["openai"][1] == spent

@@ -133,8 +133,8 @@ class Memory(Repository):
             if claim is not None:
                 self._store.claims.drop_segments(session, segments, claim)
             for name, (calls, billed, unit) in usage.items():
-                if not calls:
-                    continue
+                if not calls and not billed:
+                    continue  # tokens spent on refused answers are billed without a call
                 session.execute(
                     self._insert(EngineUsageRow)
                     .values(engine=name, month=month, calls=0, characters=0, tokens=0)

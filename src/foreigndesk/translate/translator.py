@@ -198,6 +198,9 @@ class Translator:
                 )
             except EngineError as exc:
                 state.breaker.failed()
+                state.usage.billed += exc.billed
+                if state.budget is not None:
+                    state.budget -= exc.billed
                 if exc.engine_wide or len(batch) == 1:
                     logger.warning("%s", exc)
                     if exc.engine_wide:

@@ -32,8 +32,9 @@ ones, because a self-hoster's small local model is the case that goes wrong:
 The Engine contract is all or nothing per batch: when a paragraph fails, the call
 raises, and the translator splits the batch to find it. The engine keeps what it
 settled (good translations, and the reasons for the bad ones) until the translator's
-smaller batches ask for it, so finding the paragraph at fault costs no further request;
-the tokens spent on refused answers are billed with the next result.
+smaller batches ask for it, so finding the paragraph at fault costs no further request.
+The tokens spent on refused answers are billed all the same: with the call's result, or
+with its error when it fails.
 
 Documentation followed: the OpenAI API reference, "Create chat completion"
 (``/v1/chat/completions``) and the Structured Outputs guide, as implemented by llama.cpp's
@@ -636,7 +637,8 @@ class OpenAIEngine:
                 self._settled.move_to_end(key)
             while len(self._settled) > _SETTLED_SIZE:
                 self._settled.popitem(last=False)
-        raise EngineError(f"{self.name}: {failures[0].reason}", engine_wide=False)
+        billed, self._unbilled = self._unbilled, 0
+        raise EngineError(f"{self.name}: {failures[0].reason}", engine_wide=False, billed=billed)
 
     def _recall(self, key: tuple[str, ...]) -> _Outcome | None:
         """What this engine settled for ``key`` while the translator's search for a failing
