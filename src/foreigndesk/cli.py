@@ -1523,7 +1523,7 @@ def glossary_confirm(
         source = base_language(source_lang)
         target = base_language(target_lang or desk.settings.desk.target_lang)
         for term, written in confirm_name(desk, source, target, name, spelling):
-            out.print(f"{term} → {written} ({source}→{target})", highlight=False)
+            out.print(f"{escape(term)} → {escape(written)} ({source}→{target})", highlight=False)
 
 
 @glossary_app.command("dismiss")
@@ -1542,7 +1542,7 @@ def glossary_dismiss(
         source = base_language(source_lang)
         target = base_language(target_lang or desk.settings.desk.target_lang)
         dismiss_name(desk, source, target, name)
-        out.print(f"{' '.join(name.split())}: not offered again")
+        out.print(f"{escape(' '.join(name.split()))}: not offered again", highlight=False)
 
 
 @tm_app.command("export")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +27,13 @@ from foreigndesk.web import create_app
 from tests.conftest import invoke, write_config
 from tests.desk.conftest import EDITOR, PASSWORD, TestClient, sign_in
 from tests.desk.test_editor import flashes, post
-from tests.fakes.openai import OpenAIFake, find_segments, japanese_translate, last_user_text
+from tests.fakes.openai import (
+    OpenAIFake,
+    Responder,
+    find_segments,
+    japanese_translate,
+    last_user_text,
+)
 from tests.translate.test_translator import prompt_following_model
 
 PAGE = """<!DOCTYPE html>
@@ -85,13 +93,15 @@ class World:
         )
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+@contextmanager
+def open_world(tmp_path: Path, model: Responder = prompt_following_model) -> Iterator[World]:
+    """A Japanese desk on the openai engine's fake answering as ``model``, its review desk
+    signed in, the first article run through every stage."""
     site = tmp_path / "site"
     site.mkdir()
     write_page(site, "first", "River Trust Plans More Reeds", FIRST)
     write_page(site, "later", "Reeds Clear the River", LATER)
-    with OpenAIFake(api_key=None, responder=prompt_following_model) as fake:
+    with OpenAIFake(api_key=None, responder=model) as fake:
         config = write_config(
             tmp_path,
             desk={"target_lang": "ja", "locale": "ja_JP"},
@@ -112,6 +122,12 @@ def world(tmp_path: Path) -> Iterator[World]:
                 yield made
         finally:
             store.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with open_world(tmp_path) as made:
+        yield made
 
 
 def test_the_first_article_naming_people_offers_the_engines_spelling_of_each(
@@ -192,6 +208,27 @@ def test_the_cli_lists_names_waiting_and_refuses_one_that_is_not(world: World) -
     assert f"Karl Weber → {japanese_translate('Karl Weber')}" in as_offered.output
 
 
-def test_a_failed_name_never_holds_the_article(world: World) -> None:
-    status = world.store.articles.get(world.article("first"), with_blocks=False).status
-    assert status == ArticleStatus.IN_REVIEW
+def test_a_model_that_fumbles_names_holds_back_no_article_and_pauses_no_engine(
+    tmp_path: Path,
+) -> None:
+    """Asked for names alone, this model echoes them (refused: the answer repeats the
+    source); its paragraphs it translates. The names are not offered, the article goes on
+    to review, and the engine, refused many times over, still translates the next one."""
+
+    def fumbles_names(request: dict[str, Any]) -> str:
+        segments = find_segments(last_user_text(request)) or []
+        if segments and set(segments) <= {"Jane Roe", "Karl Weber"}:
+            return json.dumps({"translations": segments})
+        return prompt_following_model(request)
+
+    with open_world(tmp_path, fumbles_names) as made:
+        later = made.add_and_run("later")
+        statuses = [
+            made.store.articles.get(made.article(slug)).status for slug in ("first", "later")
+        ]
+        offers = made.store.memory.name_offers("en", "ja")
+        refused = made.sent_alone("Jane Roe")
+    assert statuses == [ArticleStatus.IN_REVIEW, ArticleStatus.IN_REVIEW]
+    assert offers == []
+    assert refused >= 1
+    assert later

@@ -9,7 +9,8 @@ import pytest
 
 from foreigndesk.errors import DeskError
 from foreigndesk.extract import content_hash, extract_article
-from foreigndesk.models import BlockKind, ExtractedArticle
+from foreigndesk.extract.header import drop_header
+from foreigndesk.models import Block, BlockKind, ExtractedArticle
 from foreigndesk.sample import SAMPLE_SITE
 
 BASE = "http://magazine.test/articles/"
@@ -50,6 +51,23 @@ def test_a_sentence_about_the_author_near_the_top_stays_in_the_body() -> None:
     assert article.authors == ("Jane Roe",)
     assert "Jane Roe, who chairs the trust, walked the northern bank with the volunteers." in texts
     assert not any(t.startswith("By ") for t in texts)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Jane Roe | Published 16 November 2024, 10:30 a.m.",
+        "By Jane Roe and Karl Weber, Staff Writers, updated Nov. 16, 2024.",
+        "By Jane Roe, Senior Correspondent for The River Post in Tokyo.",
+    ],
+)
+def test_a_long_byline_ending_in_a_full_stop_is_still_a_byline(byline: str) -> None:
+    blocks = [
+        Block(BlockKind.PARAGRAPH, byline, byline),
+        Block(BlockKind.PARAGRAPH, "The river rose.", "The river rose."),
+    ]
+    kept = drop_header(blocks, titles=[], authors=("Jane Roe", "Karl Weber"), bylines=[])
+    assert [b.text for b in kept] == ["The river rose."]
 
 
 def test_page_furniture_is_left_out() -> None:

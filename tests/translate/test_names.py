@@ -77,3 +77,27 @@ def test_a_confirmed_spelling_gives_the_surname_alone_when_the_parts_pair_up() -
 def test_the_surname_counts_as_used_alone_only_outside_the_full_name() -> None:
     assert surname_used_alone("Jane Roe", STORY)
     assert not surname_used_alone("Jane Roe", ["Jane Roe spoke. Jane Roe's plan won."])
+
+
+def test_a_one_sentence_paragraph_full_of_names_is_not_a_headline() -> None:
+    texts = [
+        "Prime Minister Keir Starmer met Emmanuel Macron in Paris.",
+        "Starmer said the talks went well. Macron agreed.",
+    ]
+    assert people_named(texts) == ["Keir Starmer", "Emmanuel Macron"]
+
+
+def test_a_possessive_ends_the_name() -> None:
+    assert people_named(["Elon Musk's Tesla grew. Musk said so."]) == ["Elon Musk"]
+
+
+def test_names_known_already_leave_room_for_others() -> None:
+    many = [
+        f"Person{chr(97 + i)} Surname{chr(97 + i)} spoke. Surname{chr(97 + i)} left."
+        for i in range(20)
+    ]
+    first = names_to_offer([], many)
+    later = names_to_offer([], many, known=set(first))
+    assert len(first) == MOST
+    assert len(later) == 20 - MOST  # the rest, none of the first again
+    assert not set(first) & set(later)

@@ -11,6 +11,7 @@ it stands.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from foreigndesk.extract.dates import parse_date
@@ -24,6 +25,10 @@ MAX_BYLINE_CHARS = 160
 _DATELINE_WORDS = 8
 _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
 _TEXT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING})
+#: How a byline opens ("By Jane Roe, Senior Correspondent…"), and what divides its parts
+#: ("By Jane Roe | Published 16 November 2024"): a sentence has neither.
+_BYLINE_START = re.compile(r"(?i)(?:by|von|par|por|di|door|av)\s")
+_BYLINE_SEPARATORS = re.compile(r"[|·•]")
 
 
 def _norm(text: str) -> str:
@@ -43,7 +48,12 @@ def _is_byline(
     text = " ".join(block.text.split())
     if block.kind not in _TEXT_KINDS or len(text) > MAX_BYLINE_CHARS:
         return False
-    if len(text.split()) > _DATELINE_WORDS and text.endswith(_SENTENCE_ENDS):
+    if (
+        len(text.split()) > _DATELINE_WORDS
+        and text.endswith(_SENTENCE_ENDS)
+        and not _BYLINE_START.match(text)
+        and not _BYLINE_SEPARATORS.search(text)
+    ):
         return False  # a sentence about the author ("Jane Roe, who chairs the trust, …")
     names = clean_names(text)
     if authors and names and set(names) <= set(authors):

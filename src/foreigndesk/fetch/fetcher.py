@@ -25,7 +25,12 @@ from foreigndesk.fetch.decode import ACCEPT_ENCODING, CappedDecoder, TooLarge
 from foreigndesk.fetch.guard import AddressGuard
 from foreigndesk.fetch.hosts import HostGate
 from foreigndesk.fetch.robots import Robots, RobotsStore
-from foreigndesk.fetch.transport import Resolver, guarded_transport, system_resolver
+from foreigndesk.fetch.transport import (
+    Resolver,
+    guarded_transport,
+    mapped_resolver,
+    system_resolver,
+)
 from foreigndesk.retry import parse_retry_after
 from foreigndesk.slots import Slots
 
@@ -75,6 +80,8 @@ class FetchPolicy:
     obey_robots: bool = True
     #: The longest a site's own request to wait is waited out within a run.
     max_wait: float = 60.0
+    #: Host names resolved to these addresses, not through DNS (``fetch.resolve``).
+    resolve: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, allow_hosts: Iterable[str] = ()) -> FetchPolicy:
@@ -89,6 +96,7 @@ class FetchPolicy:
             total=options.concurrency,
             allow_hosts=frozenset(options.allow_hosts) | frozenset(allow_hosts),
             max_wait=options.max_wait,
+            resolve=tuple(sorted(options.resolve.items())),
         )
 
 
@@ -171,6 +179,8 @@ class Fetcher:
     ) -> None:
         self.policy = policy
         guard = AddressGuard.allowing(policy.allow_hosts)
+        if policy.resolve:
+            resolver = mapped_resolver(dict(policy.resolve), resolver)
         self._client = httpx.AsyncClient(
             transport=transport
             or guarded_transport(

@@ -17,7 +17,7 @@ from datetime import timedelta
 from foreigndesk.config import Settings
 from foreigndesk.errors import DeskError
 from foreigndesk.fetch import Deferred, Fetcher, FetchPolicy
-from foreigndesk.fetch.transport import Resolver, mapped_resolver, system_resolver
+from foreigndesk.fetch.transport import Resolver, system_resolver
 from foreigndesk.models import ArticleStatus
 from foreigndesk.plugins import engine_specs
 from foreigndesk.slots import RedisSlots, Slots
@@ -53,11 +53,7 @@ class StageContext:
         #: Set to end the current stage after the items in hand (SIGTERM in `watch`).
         self.stopping = threading.Event()
         self._allow_hosts = frozenset(allow_hosts)
-        self._resolver = (
-            mapped_resolver(settings.fetch.resolve, resolver)
-            if settings.fetch.resolve
-            else resolver
-        )
+        self._resolver = resolver
         self._engines: dict[str, Engine] = {}
         self._worker = worker
         #: Redis that keeps the limits on hosts and engines for every process, if any.

@@ -10,7 +10,15 @@ from foreigndesk.errors import DeskError
 from foreigndesk.models import TRANSLATABLE_KINDS, Article, NameOffer
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.translate import glossary_for
-from foreigndesk.translate.names import names_to_offer, surname_entry, surname_used_alone
+from foreigndesk.translate.names import (
+    crosses_scripts,
+    names_to_offer,
+    surname_entry,
+    surname_used_alone,
+)
+
+#: Target languages whose names take no case endings.
+_UNINFLECTED = frozenset({"ja", "zh", "ko", "th"})
 
 
 def _texts(article: Article) -> list[str]:
@@ -20,6 +28,8 @@ def _texts(article: Article) -> list[str]:
 def offered_for(ctx: StageContext, article: Article) -> list[NameOffer]:
     """The names of ``article`` waiting for an editor, in the engine's spelling."""
     glossary = glossary_for(ctx, article)
+    if not crosses_scripts(glossary.source_lang, glossary.target_lang):
+        return []
     names = names_to_offer(article.authors, _texts(article))
     return ctx.store.memory.name_offers(glossary.source_lang, glossary.target_lang, names)
 
@@ -52,7 +62,9 @@ def confirm_name(
     if len(spelling) > 512:
         raise DeskError("a name's spelling is at most 512 characters")
     terms = [(name, spelling)]
-    surname = surname_entry(name, spelling)
+    # Only into languages that do not inflect names: in Russian or Greek a surname alone
+    # in the glossary would be forced into one case wherever it stands.
+    surname = surname_entry(name, spelling) if target_lang in _UNINFLECTED else None
     if surname is not None and offer.article_id is not None:
         known = {term for term, _ in ctx.store.memory.glossary_terms(source_lang, target_lang)}
         texts = _texts(seen_in) if seen_in is not None else []

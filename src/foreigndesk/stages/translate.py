@@ -32,6 +32,7 @@ from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import segment_claim_key
 from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, choose, source_hash
+from foreigndesk.translate.breaker import CircuitBreaker
 from foreigndesk.translate.engine import article_context
 from foreigndesk.translate.languages import base_language
 from foreigndesk.translate.memory import HUMAN, machine_entry
@@ -225,7 +226,13 @@ async def translate_article(
         ctx, article, segments, segment_labels(article), report, claim=claim, slots=slots
     )
     engines = ",".join(sorted({entry.engine for entry in known.values()}))
-    await offer_names(ctx, article, report, claim=claim, slots=slots)
+    # What was paid for is stored before the names go out: a crash while they are
+    # translated loses nothing of the article.
+    pending.save(ctx, article_id, claim)
+    try:
+        await offer_names(ctx, article, report, claim=claim, slots=slots)
+    except Exception:  # names are a courtesy: they never hold an article back
+        logger.warning("article %s: names not offered", article_id, exc_info=True)
     pending.save(ctx, article_id, claim, next_status=ArticleStatus.TRANSLATED, engine=engines)
     report.translated += 1
 
@@ -247,15 +254,17 @@ async def offer_names(
     if not crosses_scripts(source, target):
         return
     texts = [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
-    in_glossary = {term for term, _ in ctx.store.memory.glossary_terms(source, target)}
-    names = [n for n in names_to_offer(article.authors, texts) if n not in in_glossary]
+    met = ctx.store.memory.names_met(source, target, names_to_offer(article.authors, texts))
+    names = names_to_offer(article.authors, texts, known=met)
     if not names:
         return
     segments = {escape(name, quote=False): name for name in names}
     try:
+        # A breaker of their own: a model that fumbles bare names must not pause the
+        # engine for the next article's text.
         known, pending = await translate_segments(
             ctx, article, list(segments), {s: f"name {n}" for s, n in segments.items()},
-            report, claim=claim, slots=slots,
+            report, claim=claim, slots=slots, breakers={},
         )  # fmt: skip
     except DeskError as exc:
         logger.warning("article %s: names not offered: %s", article.id, exc)
@@ -281,6 +290,7 @@ async def translate_segments(
     *,
     claim: str | None = None,
     slots: Slots | None = None,
+    breakers: dict[str, CircuitBreaker] | None = None,
 ) -> tuple[dict[str, MemoryEntry], _Pending]:
     """Every one of ``segments`` from the memory or an engine, each paid for once across
     workers, and what was paid for and not stored yet; raises DeskError naming the
@@ -295,7 +305,12 @@ async def translate_segments(
     names = [e.name for e in chain]
     known = remembered(ctx, segments, source, target, names, glossary)
     report.memory_hits += len(known)
-    translator = Translator(chain, breakers=ctx.breakers, budget_left=ctx.budget_left, slots=slots)
+    translator = Translator(
+        chain,
+        breakers=ctx.breakers if breakers is None else breakers,
+        budget_left=ctx.budget_left,
+        slots=slots,
+    )
     pending = _Pending(target)
     failures: dict[str, str] = {}
     deadline = time.monotonic() + ctx.lease.total_seconds()

@@ -248,6 +248,29 @@ class Memory(Repository):
                 added += len(session.execute(statement.returning(NameOfferRow.id)).all())
         return added
 
+    def names_met(self, source_lang: str, target_lang: str, names: Iterable[str]) -> set[str]:
+        """Which of ``names`` were offered before (waiting or dismissed), or are in the
+        glossary: the ones not to translate and offer again."""
+        wanted = list(set(names))
+        if not wanted:
+            return set()
+        with self.transaction() as session:
+            offered = session.scalars(
+                select(NameOfferRow.source).where(
+                    NameOfferRow.source_lang == source_lang,
+                    NameOfferRow.target_lang == target_lang,
+                    NameOfferRow.source.in_(wanted),
+                )
+            )
+            glossary = session.scalars(
+                select(GlossaryRow.source).where(
+                    GlossaryRow.source_lang == source_lang,
+                    GlossaryRow.target_lang == target_lang,
+                    GlossaryRow.source.in_(wanted),
+                )
+            )
+            return set(offered) | set(glossary)
+
     def name_offers(
         self, source_lang: str, target_lang: str, names: Iterable[str] | None = None
     ) -> list[NameOffer]:

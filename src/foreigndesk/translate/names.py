@@ -24,7 +24,7 @@ as it is, and there is nothing to confirm.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from foreigndesk.translate.languages import base_language
 
@@ -81,7 +81,7 @@ _CALENDAR = _word_set(
 _TITLES = _word_set(
     """
     Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Herr Frau Señor Señora Sr Sra
-    Monsieur Madame M Mme Senator President Minister Secretary Chancellor Governor Mayor
+    Monsieur Madame Mme Senator President Minister Secretary Chancellor Governor Mayor
     Judge General Gen Colonel Col Captain Coach Rep Sen King Queen Prince Princess Pope
     Bishop Chief Director Chairman Chairwoman Premier Prime Vice Deputy Former Foreign
     """
@@ -121,8 +121,15 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    """The words and punctuation of ``text``, a possessive's ending off ("Roe's" → "Roe")."""
-    return [_POSSESSIVE.sub("", w) for w in _WORD.findall(_MARKUP.sub(" ", text))]
+    """The words and punctuation of ``text``, a possessive's ending a word of its own
+    ("Roe's" → "Roe", "'s"): the name ends there ("Elon Musk's Tesla")."""
+    words: list[str] = []
+    for word in _WORD.findall(_MARKUP.sub(" ", text)):
+        if (found := _POSSESSIVE.search(word)) and found.start() > 0:
+            words += [word[: found.start()], "'s"]
+        else:
+            words.append(word)
+    return words
 
 
 def _runs(words: Sequence[str]) -> Iterable[list[str]]:
@@ -149,8 +156,9 @@ def _runs(words: Sequence[str]) -> Iterable[list[str]]:
 
 
 def _headline_case(words: Sequence[str]) -> bool:
-    """A single sentence with most words capitalised: a title in title case."""
-    if any(w in {".", "!", "?"} for w in words[:-1]):
+    """Most words capitalised and no sentence end: a title in title case. A sentence
+    ("Prime Minister Keir Starmer met Emmanuel Macron in Paris.") is never one."""
+    if any(w in {".", "!", "?"} for w in words):
         return False
     letters = [w for w in words if w[:1].isalpha()]
     return len(letters) >= 3 and sum(map(_is_capitalised, letters)) > 0.6 * len(letters)
@@ -196,11 +204,15 @@ def people_named(texts: Iterable[str]) -> list[str]:
     return found
 
 
-def names_to_offer(authors: Sequence[str], texts: Iterable[str]) -> list[str]:
-    """The article's authors, then the people it names, at most ``MOST``."""
+def names_to_offer(
+    authors: Sequence[str], texts: Iterable[str], known: Collection[str] = ()
+) -> list[str]:
+    """The article's authors, then the people it names, leaving out the ``known`` ones (in
+    the glossary, or offered before), at most ``MOST``."""
     names = [" ".join(a.split()) for a in authors if a.strip()]
     names += people_named(texts)
-    return list(dict.fromkeys(n for n in names if len(n) <= 512))[:MOST]
+    fresh = (n for n in names if len(n) <= 512 and n not in known)
+    return list(dict.fromkeys(fresh))[:MOST]
 
 
 _SEPARATORS = re.compile(r"\s*[・＝=·‧･\s]\s*")

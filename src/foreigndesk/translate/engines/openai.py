@@ -619,6 +619,10 @@ class OpenAIEngine:
         try:
             if todo:
                 await self._settle(job, todo)
+        except EngineError as exc:  # engine-wide: what was spent goes with it
+            exc.billed += self._unbilled + job.tokens
+            self._unbilled = job.tokens = 0
+            raise
         finally:
             self._unbilled += job.tokens
         outcomes = [known[i] if i in known else job.outcome(i) for i in range(len(keys))]
