@@ -59,6 +59,29 @@ def test_the_version_changes_only_for_text_that_uses_a_changed_term() -> None:
     assert respelled.version_for("Jane Roe spoke.") != GLOSSARY.version_for("Jane Roe spoke.")
 
 
+def test_a_term_left_in_the_sources_letters_is_respelled_in_text_only() -> None:
+    source = '<a href="/jane-roe">Jane Roe</a> met Roe.'
+    answer = '<a href="/Jane Roe">Jane Roe</a>はRoeに会った。'
+    assert GLOSSARY.enforce(source, answer) == (
+        '<a href="/Jane Roe">ジェーン・ロウ</a>はロウに会った。',
+        [],
+    )
+
+
+def test_a_term_spelled_with_other_marks_between_its_parts_is_kept() -> None:
+    assert GLOSSARY.enforce("Jane Roe spoke.", "ジェーン＝ロウが話した。") == (
+        "ジェーン＝ロウが話した。",
+        [],
+    )
+
+
+def test_a_term_dropped_or_spelled_another_way_is_named() -> None:
+    dropped = GLOSSARY.enforce("Jane Roe spoke.", "彼女が話した。")
+    respelled = GLOSSARY.enforce("Jane Roe spoke.", "ジェーン・ローが話した。")
+    assert [e.source for e in dropped[1]] == ["Jane Roe", "Roe"]
+    assert [e.source for e in respelled[1]] == ["Jane Roe", "Roe"]
+
+
 def test_names_in_bylines_are_renamed_exactly() -> None:
     assert GLOSSARY.rename("Jane Roe") == "ジェーン・ロウ"
     assert GLOSSARY.rename("Jane Doe") == "Jane Doe"

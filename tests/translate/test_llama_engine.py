@@ -18,6 +18,7 @@ from foreigndesk.config import load_settings
 from foreigndesk.errors import EngineError
 from foreigndesk.translate.engine import EngineResult, article_context
 from foreigndesk.translate.engines.openai import OpenAIEngine
+from foreigndesk.translate.glossary import Glossary, GlossaryEntry
 from tests.conftest import write_config
 from tests.llama_server import LlamaServer, temporary_llama_server
 
@@ -75,3 +76,36 @@ def test_the_real_server_is_driven_through_its_own_json_form_and_garbage_is_refu
         for text in outcome.segments:
             japanese = sum(1 for c in text if "\u3040" <= c <= "\u9fff")
             assert japanese > len(text) / 3, text  # whatever came back is Japanese
+
+
+def test_a_glossary_name_comes_out_as_the_glossary_spells_it_or_not_at_all(
+    tmp_path: Path, llama: LlamaServer
+) -> None:
+    """The glossary into Japanese through the real server. This model answers a caption
+    that is a name with the name in its English letters (seen on every run so far); the
+    engine writes it as the glossary does. A sentence it echoes, and is refused for:
+    no translation without the glossary's spelling is ever given back."""
+    glossary = Glossary("en", "ja", (GlossaryEntry("Jane Roe", "ジェーン・ロウ"),))
+    results: list[EngineResult | EngineError] = []
+    for segments in (["Jane Roe"], ["Jane Roe opened the new harbour wall on Monday."]):
+        engine = engine_for(tmp_path, llama)
+
+        async def go(
+            engine: OpenAIEngine = engine, segments: list[str] = segments
+        ) -> EngineResult | EngineError:
+            try:
+                with article_context("Harbour news", segments):
+                    return await engine.translate(segments, "en", "ja", glossary)
+            except EngineError as exc:
+                return exc
+            finally:
+                await engine.aclose()
+
+        results.append(asyncio.run(go()))
+    caption, sentence = results
+    assert isinstance(caption, EngineResult), (caption, llama.log_tail())
+    assert caption.segments == ("ジェーン・ロウ",)
+    if isinstance(sentence, EngineResult):
+        assert "ジェーン・ロウ" in sentence.segments[0]
+    else:
+        assert str(sentence)  # refused, with its reason

@@ -30,6 +30,7 @@ from tests.fakes import (
     error,
     malformed,
     slow,
+    translation_responder,
 )
 
 FAST = RetryPolicy(attempts=3, base=0.01, cap=0.05)
@@ -269,6 +270,7 @@ def test_the_llm_prompt_carries_the_glossary_and_asks_for_exact_json() -> None:
     )
     with engine_and_fake("openai") as (engine, fake):
         assert isinstance(fake, OpenAIFake)
+        fake.responder = translation_responder(glossary={"Jane Roe": "ジェーン・ロウ"})
         translate(engine, ["Jane Roe wrote.", "Then she left."], target="ja", glossary=glossary)
         [body] = fake.completions
     system = body["messages"][0]["content"]

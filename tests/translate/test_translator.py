@@ -5,6 +5,7 @@ honoured. Engines are the real clients, against apertium or local fakes."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,6 +30,7 @@ from tests.fakes import (
     error,
     translation_responder,
 )
+from tests.fakes.openai import find_segments, japanese_translate, last_user_text
 
 FAST = RetryPolicy(attempts=2, base=0.01, cap=0.02)
 LANGS = ["en", "es"]
@@ -228,3 +230,45 @@ def test_a_name_in_the_glossary_comes_out_in_its_katakana_with_every_engine(name
         target = run.results[source].text or ""
         assert target.count("ジェーン・ロウ") == source.count("Jane Roe"), target
         assert "Jane Roe" not in target
+
+
+def test_a_name_an_llm_leaves_in_english_is_respelled_and_one_it_respells_is_refused() -> None:
+    """The glossary holds even when the model ignores it: a name it copies in the
+    source's letters is written as the glossary says; a name it writes another way is
+    refused, so no translation without the glossary's spelling reaches the memory."""
+
+    def copies_names(request: dict[str, object]) -> str:
+        """Japanese, with the name copied in its English letters."""
+        segments = find_segments(last_user_text(request)) or []
+        answers = [
+            japanese_translate(s.replace("Jane Roe", "9999"), markup=True).replace(
+                "9999", "Jane Roe"
+            )
+            for s in segments
+        ]
+        return json.dumps({"translations": answers}, ensure_ascii=False)
+
+    def respells_names(request: dict[str, object]) -> str:
+        return translation_responder(glossary={"Jane Roe": "ジェーン・ロー"})(request)
+
+    async def go(engine: Engine) -> TranslationRun:
+        try:
+            return await Translator([engine]).translate([BODY], "en", "ja", JA_GLOSSARY)
+        finally:
+            await engine.aclose()
+
+    runs = []
+    for model in (copies_names, respells_names):
+        with OpenAIFake(responder=model) as llm:
+            engine = OpenAIEngine(
+                f"{llm.url}/v1", "fake-model", "test-key", languages=["en", "ja"], policy=FAST
+            )
+            runs.append(asyncio.run(go(engine)))
+    copied, respelled = runs
+    assert copied.failures == {}
+    assert (copied.results[BODY].text or "").count("ジェーン・ロウ") == BODY.count("Jane Roe")
+    assert respelled.results[BODY].text is None
+    assert (
+        "does not write 'Jane Roe' as the glossary does ('ジェーン・ロウ')"
+        in (respelled.failures[BODY])
+    )

@@ -87,12 +87,48 @@ class Glossary:
                 mapping[token] = entry.target
         return "".join(pieces), mapping
 
+    def enforce(self, source: str, output: str) -> tuple[str, list[GlossaryEntry]]:
+        """``output``, an engine's translation of ``source``, with the glossary's spelling
+        of every term ``source`` holds: a term the engine left as the source writes it
+        ("Jane Roe" in a Japanese answer, as a small model does) is respelled, in text
+        only, never inside a tag. Returns the text and the entries it still lacks (dropped,
+        or spelled another way), which no translation may be stored without. The marks
+        between a name's parts do not count (ジェーン・ロウ = ジェーン＝ロウ)."""
+        pieces = re.split(r"(<[^>]+>)", output)
+        missing: list[GlossaryEntry] = []
+        for entry in self.matches(source):
+            pattern = _in_translation(entry.source)
+            literal = entry.target.replace("\\", "\\\\")  # a backslash is taken as written
+            for index, piece in enumerate(pieces):
+                if not piece.startswith("<"):
+                    pieces[index] = pattern.sub(literal, piece)
+            if _folded(entry.target) not in _folded(_TAG.sub("", "".join(pieces))):
+                missing.append(entry)
+        return "".join(pieces), missing
+
     def rename(self, name: str) -> str:
         """A name as the glossary spells it, or unchanged: for authors in bylines."""
         for entry in self.entries:
             if entry.source == name:
                 return entry.target
         return name
+
+
+_TAG = re.compile(r"<[^>]+>")
+_MARKS = re.compile(r"[\s・＝=·]")
+
+
+def _in_translation(term: str) -> re.Pattern[str]:
+    """A source term as it may stand in a translation: a whole word among Latin letters,
+    but not among kana or Han, which run into it without a space ("Jane Roeは")."""
+    latin = "0-9A-Za-z\u00c0-\u024f"
+    left = f"(?<![{latin}])" if term[:1].isalnum() else ""
+    right = f"(?![{latin}])" if term[-1:].isalnum() else ""
+    return re.compile(left + re.escape(term) + right)
+
+
+def _folded(text: str) -> str:
+    return _MARKS.sub("", text)
 
 
 def is_token(word: str) -> bool:

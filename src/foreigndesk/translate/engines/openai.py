@@ -72,7 +72,7 @@ from foreigndesk.translate.engine import (
     EngineSpec,
     current_article,
 )
-from foreigndesk.translate.glossary import Glossary
+from foreigndesk.translate.glossary import Glossary, GlossaryEntry
 from foreigndesk.translate.http import EngineHttp, RetryPolicy
 from foreigndesk.translate.languages import all_pairs
 
@@ -440,6 +440,22 @@ def _third_language(answer: str, source: str, target: str) -> str | None:
     return f"the answer is in {language_name(best)}, not {language_name(target)}"
 
 
+def _with_glossary(job: _Job, index: int, answer: str) -> tuple[str, str | None]:
+    """The answer with the glossary's spellings (a name left in the source's letters is
+    respelled), and why it cannot be the translation, or None."""
+    source = job.segments[index]
+    missing: list[GlossaryEntry] = []
+    if job.glossary:
+        answer, missing = job.glossary.enforce(source, answer)
+    problem = check_translation(source, answer, job.source, job.target)
+    if problem is None and missing:
+        entry = missing[0]
+        problem = (
+            f"the answer does not write {entry.source!r} as the glossary does ({entry.target!r})"
+        )
+    return answer, problem
+
+
 def check_translation(source: str, answer: str, source_lang: str, target_lang: str) -> str | None:
     """Why ``answer`` cannot be ``source``'s translation, or None: empty, the source echoed,
     many times longer than the source, not in the target language's script, in Chinese
@@ -673,8 +689,8 @@ class OpenAIEngine:
             await self._halves(job, indices)
             return
         again: list[int] = []
-        for index, text in zip(indices, translations, strict=True):
-            problem = check_translation(job.segments[index], text, job.source, job.target)
+        for index, answer in zip(indices, translations, strict=True):
+            text, problem = _with_glossary(job, index, answer)
             if problem is None:
                 job.done[index] = text
             elif len(indices) == 1:
