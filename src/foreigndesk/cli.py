@@ -1464,6 +1464,14 @@ def glossary_remove(
         out.print(f"removed {term}")
 
 
+def _base_pair(desk: Desk, source_lang: str, target_lang: str | None) -> tuple[str, str]:
+    """The pair names are kept under: base languages (``en-GB`` → ``en``), the target the
+    desk's own unless given."""
+    from foreigndesk.translate.languages import base_language
+
+    return base_language(source_lang), base_language(target_lang or desk.settings.desk.target_lang)
+
+
 @glossary_app.command("names")
 @_one_line_errors
 def glossary_names(
@@ -1473,11 +1481,8 @@ def glossary_names(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Names met in articles and not in the glossary yet, in the engine's spelling."""
-    from foreigndesk.translate.languages import base_language
-
     with _desk(config) as desk:
-        source = base_language(source_lang)
-        target = base_language(target_lang or desk.settings.desk.target_lang)
+        source, target = _base_pair(desk, source_lang, target_lang)
         offers = desk.store.memory.name_offers(source, target)
         if as_json:
             _print_json(
@@ -1517,11 +1522,9 @@ def glossary_confirm(
 ) -> None:
     """Confirm a name from `glossary names` into the glossary, e.g. "Jane Roe" ジェーン・ロウ."""
     from foreigndesk.stages.names import confirm_name
-    from foreigndesk.translate.languages import base_language
 
     with _desk(config) as desk:
-        source = base_language(source_lang)
-        target = base_language(target_lang or desk.settings.desk.target_lang)
+        source, target = _base_pair(desk, source_lang, target_lang)
         for term, written in confirm_name(desk, source, target, name, spelling):
             out.print(f"{escape(term)} → {escape(written)} ({source}→{target})", highlight=False)
 
@@ -1536,11 +1539,9 @@ def glossary_dismiss(
 ) -> None:
     """Never offer a name from `glossary names` again."""
     from foreigndesk.stages.names import dismiss_name
-    from foreigndesk.translate.languages import base_language
 
     with _desk(config) as desk:
-        source = base_language(source_lang)
-        target = base_language(target_lang or desk.settings.desk.target_lang)
+        source, target = _base_pair(desk, source_lang, target_lang)
         dismiss_name(desk, source, target, name)
         out.print(f"{escape(' '.join(name.split()))}: not offered again", highlight=False)
 

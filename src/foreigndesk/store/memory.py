@@ -194,24 +194,11 @@ class Memory(Repository):
         self, source_lang: str, target_lang: str, terms: Iterable[tuple[str, str]]
     ) -> int:
         """Add or respell terms; returns how many changed."""
-        changed = 0
         with self.transaction() as session:
-            for source, target in terms:
-                row = _glossary_row(session, source_lang, target_lang, source)
-                if row is None:
-                    session.add(
-                        GlossaryRow(
-                            source_lang=source_lang,
-                            target_lang=target_lang,
-                            source=source,
-                            target=target,
-                        )
-                    )
-                    changed += 1
-                elif row.target != target:
-                    row.target = target
-                    changed += 1
-        return changed
+            return sum(
+                _put_term(session, source_lang, target_lang, source, target)
+                for source, target in terms
+            )
 
     def remove_glossary_entry(self, source_lang: str, target_lang: str, source: str) -> bool:
         with self.transaction() as session:
@@ -313,18 +300,7 @@ class Memory(Repository):
         glossary and take their offers away, in one transaction."""
         with self.transaction() as session:
             for source, target in terms:
-                row = _glossary_row(session, source_lang, target_lang, source)
-                if row is None:
-                    session.add(
-                        GlossaryRow(
-                            source_lang=source_lang,
-                            target_lang=target_lang,
-                            source=source,
-                            target=target,
-                        )
-                    )
-                else:
-                    row.target = target
+                _put_term(session, source_lang, target_lang, source, target)
                 offer = _offer_row(session, source_lang, target_lang, source)
                 if offer is not None:
                     session.delete(offer)
@@ -349,6 +325,24 @@ def _offer_row(
             NameOfferRow.source == name,
         )
     )
+
+
+def _put_term(
+    session: Session, source_lang: str, target_lang: str, source: str, target: str
+) -> bool:
+    """Add a glossary term or respell it; whether anything changed."""
+    row = _glossary_row(session, source_lang, target_lang, source)
+    if row is None:
+        session.add(
+            GlossaryRow(
+                source_lang=source_lang, target_lang=target_lang, source=source, target=target
+            )
+        )
+        return True
+    if row.target == target:
+        return False
+    row.target = target
+    return True
 
 
 def _glossary_row(
