@@ -3,6 +3,7 @@ single-machine SQLite desk does — the same schema, the same idempotent runs.""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from foreigndesk.config import load_settings
-from foreigndesk.models import ArticleStatus
+from foreigndesk.models import ArticleStatus, NameOffer
 from foreigndesk.pipeline import Desk
 from foreigndesk.store import Store
 from foreigndesk.store.tables import Base
@@ -60,3 +61,34 @@ def test_the_desk_runs_twice_on_postgresql_without_duplicating_anything(
     assert (second.new_articles, second.engine_calls, second.published) == (0, 0, 10)
     assert len(desk.store.posts.all()) == 10
     assert desk.store.articles.status_counts() == {ArticleStatus.PUBLISHED.value: 10}
+
+
+def test_two_workers_offering_one_name_at_once_store_it_once(
+    pg_store: Store, postgres_url: str
+) -> None:
+    """Two workers meet Jane Roe in two articles at the same moment: one offer, whichever
+    commits first."""
+    other = Store.open(postgres_url)
+    start = threading.Barrier(2)
+    added: list[int] = []
+
+    def offer(store: Store, spelling: str) -> None:
+        start.wait()
+        added.append(
+            store.memory.offer_names([NameOffer("en", "ja", "Jane Roe", spelling, "openai")])
+        )
+
+    try:
+        threads = [
+            threading.Thread(target=offer, args=(store, spelling))
+            for store, spelling in ((pg_store, "ジェーン・ロウ"), (other, "ジェーン・ロー"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        other.close()
+    offers = pg_store.memory.name_offers("en", "ja")
+    assert sorted(added) == [0, 1]
+    assert [o.name for o in offers] == ["Jane Roe"]
