@@ -75,6 +75,16 @@ def test_a_term_spelled_with_other_marks_between_its_parts_is_kept() -> None:
     )
 
 
+def test_a_target_that_holds_its_source_is_not_written_twice() -> None:
+    nato = Glossary("en", "ja", (GlossaryEntry("NATO", "NATO（北大西洋条約機構）"),))
+    assert nato.enforce("NATO met.", "NATO（北大西洋条約機構）が会合した。")[0] == (
+        "NATO（北大西洋条約機構）が会合した。"
+    )
+    assert (
+        nato.enforce("NATO met.", "NATOが会合した。")[0] == "NATO（北大西洋条約機構）が会合した。"
+    )
+
+
 def test_a_term_dropped_or_spelled_another_way_is_named() -> None:
     dropped = GLOSSARY.enforce("Jane Roe spoke.", "彼女が話した。")
     respelled = GLOSSARY.enforce("Jane Roe spoke.", "ジェーン・ローが話した。")

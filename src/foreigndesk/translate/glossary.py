@@ -97,11 +97,15 @@ class Glossary:
         pieces = re.split(r"(<[^>]+>)", output)
         missing: list[GlossaryEntry] = []
         for entry in self.matches(source):
-            pattern = _in_translation(entry.source)
-            literal = entry.target.replace("\\", "\\\\")  # a backslash is taken as written
-            for index, piece in enumerate(pieces):
-                if not piece.startswith("<"):
-                    pieces[index] = pattern.sub(literal, piece)
+            # A target that holds its source ("NATO" → "NATO（北大西洋条約機構）") is not
+            # respelled where the answer has it already: that would write it twice.
+            present = _folded(entry.target) in _folded(_TAG.sub("", "".join(pieces)))
+            if not (present and entry.source in entry.target):
+                pattern = _in_translation(entry.source)
+                literal = entry.target.replace("\\", "\\\\")  # a backslash as written
+                for index, piece in enumerate(pieces):
+                    if not piece.startswith("<"):
+                        pieces[index] = pattern.sub(literal, piece)
             if _folded(entry.target) not in _folded(_TAG.sub("", "".join(pieces))):
                 missing.append(entry)
         return "".join(pieces), missing
