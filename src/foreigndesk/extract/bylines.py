@@ -206,7 +206,13 @@ def looks_like_byline(text: str) -> bool:
         return False
     if len(line.split()) > _MAX_TEXT_BYLINE_WORDS:
         return False
-    return bool(_LEADING_MARK.match(line) or _TRAILING_MARK.match(line))
+    return has_byline_marker(line)
+
+
+def has_byline_marker(text: str) -> bool:
+    """Whether a line opens with a byline's marker ("By", "Von", "文：") or puts one
+    after the name ("ジェーン・ロウ著"), whatever its length."""
+    return bool(_LEADING_MARK.match(text) or _TRAILING_MARK.match(text))
 
 
 def _has_block_children(element: lxml_html.HtmlElement) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from foreigndesk.extract.bylines import has_byline_marker
 from foreigndesk.extract.dates import parse_date
 from foreigndesk.extract.names import clean_names
 from foreigndesk.models import Block, BlockKind
@@ -25,9 +26,8 @@ MAX_BYLINE_CHARS = 160
 _DATELINE_WORDS = 8
 _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
 _TEXT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING})
-#: How a byline opens ("By Jane Roe, Senior Correspondent…"), and what divides its parts
-#: ("By Jane Roe | Published 16 November 2024"): a sentence has neither.
-_BYLINE_START = re.compile(r"(?i)(?:by|von|par|por|di|door|av)\s")
+#: What divides a byline's parts ("By Jane Roe | Published 16 November 2024"): a
+#: sentence has none, nor a byline's marker ("By Jane Roe, Senior Correspondent…").
 _BYLINE_SEPARATORS = re.compile(r"[|·•]")
 
 
@@ -51,7 +51,7 @@ def _is_byline(
     if (
         len(text.split()) > _DATELINE_WORDS
         and text.endswith(_SENTENCE_ENDS)
-        and not _BYLINE_START.match(text)
+        and not has_byline_marker(text)
         and not _BYLINE_SEPARATORS.search(text)
     ):
         return False  # a sentence about the author ("Jane Roe, who chairs the trust, …")
