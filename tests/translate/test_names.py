@@ -7,6 +7,7 @@ from __future__ import annotations
 from foreigndesk.translate.names import (
     MOST,
     crosses_scripts,
+    names_in,
     names_to_offer,
     people_named,
     surname_entry,
@@ -55,7 +56,7 @@ def test_authors_come_first_and_the_list_is_short() -> None:
         f"Person{chr(97 + i)} Surname{chr(97 + i)} spoke. Surname{chr(97 + i)} left."
         for i in range(20)
     ]
-    offered = names_to_offer(["Sam Lee", " Jane  Roe "], many)
+    offered = names_to_offer(names_in(["Sam Lee", " Jane  Roe "], many))
     assert offered[:2] == ["Sam Lee", "Jane Roe"]
     assert len(offered) == MOST
 
@@ -96,8 +97,8 @@ def test_names_known_already_leave_room_for_others() -> None:
         f"Person{chr(97 + i)} Surname{chr(97 + i)} spoke. Surname{chr(97 + i)} left."
         for i in range(20)
     ]
-    first = names_to_offer([], many)
-    later = names_to_offer([], many, known=set(first))
+    first = names_to_offer(names_in([], many))
+    later = names_to_offer(names_in([], many), known=set(first))
     assert len(first) == MOST
     assert len(later) == 20 - MOST  # the rest, none of the first again
     assert not set(first) & set(later)

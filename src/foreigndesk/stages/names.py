@@ -7,12 +7,12 @@ from __future__ import annotations
 from contextlib import suppress
 
 from foreigndesk.errors import DeskError
-from foreigndesk.models import TRANSLATABLE_KINDS, Article, NameOffer
+from foreigndesk.models import Article, NameOffer
 from foreigndesk.stages.context import StageContext
-from foreigndesk.stages.translate import glossary_for
 from foreigndesk.translate.names import (
+    article_names,
+    article_texts,
     crosses_scripts,
-    names_to_offer,
     surname_entry,
     surname_used_alone,
 )
@@ -21,17 +21,14 @@ from foreigndesk.translate.names import (
 _UNINFLECTED = frozenset({"ja", "zh", "ko", "th"})
 
 
-def _texts(article: Article) -> list[str]:
-    return [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
-
-
-def offered_for(ctx: StageContext, article: Article) -> list[NameOffer]:
-    """The names of ``article`` waiting for an editor, in the engine's spelling."""
-    glossary = glossary_for(ctx, article)
-    if not crosses_scripts(glossary.source_lang, glossary.target_lang):
+def offered_for(
+    ctx: StageContext, article: Article, source_lang: str, target_lang: str
+) -> list[NameOffer]:
+    """The names of ``article`` waiting for an editor, in the engine's spelling (the pair
+    as the glossary keys it)."""
+    if not crosses_scripts(source_lang, target_lang):
         return []
-    names = names_to_offer(article.authors, _texts(article))
-    return ctx.store.memory.name_offers(glossary.source_lang, glossary.target_lang, names)
+    return ctx.store.memory.name_offers(source_lang, target_lang, article_names(article))
 
 
 def confirm_name(
@@ -51,8 +48,7 @@ def confirm_name(
     Only then: a surname alone in the glossary is written so wherever it stands
     capitalised, and "Brown" or "Young" is also an ordinary word."""
     name, spelling = " ".join(name.split()), " ".join(spelling.split())
-    offers = {o.name: o for o in ctx.store.memory.name_offers(source_lang, target_lang)}
-    offer = offers.get(name)
+    offer = next(iter(ctx.store.memory.name_offers(source_lang, target_lang, [name])), None)
     if offer is None:
         raise DeskError(
             f"{name!r} is not a name waiting in the {source_lang}→{target_lang} glossary —"
@@ -67,9 +63,9 @@ def confirm_name(
     surname = surname_entry(name, spelling) if target_lang in _UNINFLECTED else None
     if surname is not None and offer.article_id is not None:
         known = {term for term, _ in ctx.store.memory.glossary_terms(source_lang, target_lang)}
-        texts = _texts(seen_in) if seen_in is not None else []
+        texts = article_texts(seen_in) if seen_in is not None else []
         with suppress(DeskError):  # unless the article was deleted since
-            texts += _texts(ctx.store.articles.get(offer.article_id))
+            texts += article_texts(ctx.store.articles.get(offer.article_id))
         if surname[0] not in known and surname_used_alone(name, texts):
             terms.append(surname)
     ctx.store.memory.confirm_name(source_lang, target_lang, terms)

@@ -36,7 +36,7 @@ from foreigndesk.translate.breaker import CircuitBreaker
 from foreigndesk.translate.engine import article_context
 from foreigndesk.translate.languages import base_language
 from foreigndesk.translate.memory import HUMAN, machine_entry
-from foreigndesk.translate.names import crosses_scripts, names_to_offer
+from foreigndesk.translate.names import article_names, crosses_scripts, names_to_offer
 
 logger = logging.getLogger(__name__)
 
@@ -253,9 +253,8 @@ async def offer_names(
     target = base_language(ctx.settings.desk.target_lang)
     if not crosses_scripts(source, target):
         return
-    texts = [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
-    met = ctx.store.memory.names_met(source, target, names_to_offer(article.authors, texts))
-    names = names_to_offer(article.authors, texts, known=met)
+    candidates = article_names(article)
+    names = names_to_offer(candidates, ctx.store.memory.names_met(source, target, candidates))
     if not names:
         return
     segments = {escape(name, quote=False): name for name in names}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from foreigndesk.models import TRANSLATABLE_KINDS, Article
 from foreigndesk.translate.languages import base_language
 
 #: Languages by the script their text is written in; any other is taken to be Latin.
@@ -204,15 +205,26 @@ def people_named(texts: Iterable[str]) -> list[str]:
     return found
 
 
-def names_to_offer(
-    authors: Sequence[str], texts: Iterable[str], known: Collection[str] = ()
-) -> list[str]:
-    """The article's authors, then the people it names, leaving out the ``known`` ones (in
-    the glossary, or offered before), at most ``MOST``."""
+def names_in(authors: Sequence[str], texts: Iterable[str]) -> list[str]:
+    """The authors, then the people ``texts`` name, each once."""
     names = [" ".join(a.split()) for a in authors if a.strip()]
     names += people_named(texts)
-    fresh = (n for n in names if len(n) <= 512 and n not in known)
-    return list(dict.fromkeys(fresh))[:MOST]
+    return list(dict.fromkeys(n for n in names if len(n) <= 512))
+
+
+def article_texts(article: Article) -> list[str]:
+    """What names are looked for in: the title and every block that is translated."""
+    return [article.title or ""] + [b.html for b in article.blocks if b.kind in TRANSLATABLE_KINDS]
+
+
+def article_names(article: Article) -> list[str]:
+    return names_in(article.authors, article_texts(article))
+
+
+def names_to_offer(names: Sequence[str], known: Collection[str] = ()) -> list[str]:
+    """The ``names`` not ``known`` already (in the glossary, or offered before), at most
+    ``MOST``."""
+    return [n for n in names if n not in known][:MOST]
 
 
 _SEPARATORS = re.compile(r"\s*[・＝=·‧･\s]\s*")

@@ -169,7 +169,7 @@ def editor_view(desk: Desk, article_id: int) -> EditorView:
             if unfinished and translation is not None
             else Missing(title=False, blocks=(), of=0)
         ),
-        names=tuple(names.offered_for(desk, article)),
+        names=tuple(names.offered_for(desk, article, glossary.source_lang, glossary.target_lang)),
     )
 
 
