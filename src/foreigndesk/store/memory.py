@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from foreigndesk.models import (
@@ -202,7 +202,7 @@ class Memory(Repository):
 
     def remove_glossary_entry(self, source_lang: str, target_lang: str, source: str) -> bool:
         with self.transaction() as session:
-            row = _glossary_row(session, source_lang, target_lang, source)
+            row = _term_row(session, GlossaryRow, source_lang, target_lang, source)
             if row is None:
                 return False
             session.delete(row)
@@ -216,7 +216,9 @@ class Memory(Repository):
         added = 0
         with self.transaction() as session:
             for offer in offers:
-                if _glossary_row(session, offer.source_lang, offer.target_lang, offer.name):
+                if _term_row(
+                    session, GlossaryRow, offer.source_lang, offer.target_lang, offer.name
+                ):
                     continue
                 statement = (
                     self._insert(NameOfferRow)
@@ -242,21 +244,15 @@ class Memory(Repository):
         if not wanted:
             return set()
         with self.transaction() as session:
-            offered = session.scalars(
-                select(NameOfferRow.source).where(
-                    NameOfferRow.source_lang == source_lang,
-                    NameOfferRow.target_lang == target_lang,
-                    NameOfferRow.source.in_(wanted),
+            return {
+                name
+                for table in (NameOfferRow, GlossaryRow)
+                for name in session.scalars(
+                    select(table.source).where(
+                        *_of_pair(table, source_lang, target_lang), table.source.in_(wanted)
+                    )
                 )
-            )
-            glossary = session.scalars(
-                select(GlossaryRow.source).where(
-                    GlossaryRow.source_lang == source_lang,
-                    GlossaryRow.target_lang == target_lang,
-                    GlossaryRow.source.in_(wanted),
-                )
-            )
-            return set(offered) | set(glossary)
+            }
 
     def name_offers(
         self, source_lang: str, target_lang: str, names: Iterable[str] | None = None
@@ -266,15 +262,13 @@ class Memory(Repository):
         in_glossary = (
             select(GlossaryRow.id)
             .where(
-                GlossaryRow.source_lang == NameOfferRow.source_lang,
-                GlossaryRow.target_lang == NameOfferRow.target_lang,
+                *_of_pair(GlossaryRow, source_lang, target_lang),
                 GlossaryRow.source == NameOfferRow.source,
             )
             .exists()
         )
         query = select(NameOfferRow).where(
-            NameOfferRow.source_lang == source_lang,
-            NameOfferRow.target_lang == target_lang,
+            *_of_pair(NameOfferRow, source_lang, target_lang),
             NameOfferRow.dismissed.is_(False),
             ~in_glossary,
         )
@@ -301,37 +295,25 @@ class Memory(Repository):
         with self.transaction() as session:
             for source, target in terms:
                 _put_term(session, source_lang, target_lang, source, target)
-                offer = _offer_row(session, source_lang, target_lang, source)
+                offer = _term_row(session, NameOfferRow, source_lang, target_lang, source)
                 if offer is not None:
                     session.delete(offer)
 
     def dismiss_name(self, source_lang: str, target_lang: str, name: str) -> bool:
         """Never offer ``name`` again; False when it is not on offer."""
         with self.transaction() as session:
-            offer = _offer_row(session, source_lang, target_lang, name)
+            offer = _term_row(session, NameOfferRow, source_lang, target_lang, name)
             if offer is None or offer.dismissed:
                 return False
             offer.dismissed = True
             return True
 
 
-def _offer_row(
-    session: Session, source_lang: str, target_lang: str, name: str
-) -> NameOfferRow | None:
-    return session.scalar(
-        select(NameOfferRow).where(
-            NameOfferRow.source_lang == source_lang,
-            NameOfferRow.target_lang == target_lang,
-            NameOfferRow.source == name,
-        )
-    )
-
-
 def _put_term(
     session: Session, source_lang: str, target_lang: str, source: str, target: str
 ) -> bool:
     """Add a glossary term or respell it; whether anything changed."""
-    row = _glossary_row(session, source_lang, target_lang, source)
+    row = _term_row(session, GlossaryRow, source_lang, target_lang, source)
     if row is None:
         session.add(
             GlossaryRow(
@@ -345,13 +327,20 @@ def _put_term(
     return True
 
 
-def _glossary_row(
-    session: Session, source_lang: str, target_lang: str, source: str
-) -> GlossaryRow | None:
+def _of_pair(
+    table: type[GlossaryRow] | type[NameOfferRow], source_lang: str, target_lang: str
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The conditions for one language pair's rows of a table keyed by pair and term."""
+    return table.source_lang == source_lang, table.target_lang == target_lang
+
+
+_Term = TypeVar("_Term", GlossaryRow, NameOfferRow)
+
+
+def _term_row(
+    session: Session, table: type[_Term], source_lang: str, target_lang: str, source: str
+) -> _Term | None:
+    """A glossary term's or a name offer's row, by pair and source term."""
     return session.scalar(
-        select(GlossaryRow).where(
-            GlossaryRow.source_lang == source_lang,
-            GlossaryRow.target_lang == target_lang,
-            GlossaryRow.source == source,
-        )
+        select(table).where(*_of_pair(table, source_lang, target_lang), table.source == source)
     )
