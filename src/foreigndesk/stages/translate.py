@@ -31,7 +31,15 @@ from foreigndesk.slots import Slots
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import segment_claim_key
-from foreigndesk.translate import Engine, Glossary, GlossaryEntry, Translator, choose, source_hash
+from foreigndesk.translate import (
+    Engine,
+    Glossary,
+    GlossaryEntry,
+    TranslationRun,
+    Translator,
+    choose,
+    source_hash,
+)
 from foreigndesk.translate.breaker import CircuitBreaker
 from foreigndesk.translate.engine import article_context
 from foreigndesk.translate.languages import base_language
@@ -102,6 +110,26 @@ def segment_labels(article: Article) -> dict[str, str]:
                 if text:
                     labels.setdefault(escape(text, quote=False), f"block {index} {part}")
     return labels
+
+
+def memory_entries(
+    run: TranslationRun, source: str, target: str, glossary: Glossary
+) -> list[MemoryEntry]:
+    """A memory entry for each segment the run translated, keyed by the glossary terms
+    it uses."""
+    return [
+        machine_entry(
+            text,
+            result.text,
+            source,
+            target,
+            result.engine,
+            glossary.version_for(text),
+            result.flags,
+        )
+        for text, result in run.results.items()
+        if result.text is not None and result.engine is not None
+    ]
 
 
 # -- reading the memory ------------------------------------------------------------------
@@ -331,19 +359,7 @@ async def translate_segments(
         if mine:
             with article_context(article.title or "", segments):
                 run = await translator.translate(mine, source, target, glossary)
-            entries = [
-                machine_entry(
-                    text,
-                    result.text,
-                    source,
-                    target,
-                    result.engine,
-                    glossary.version_for(text),
-                    result.flags,
-                )
-                for text, result in run.results.items()
-                if result.text is not None and result.engine is not None
-            ]
+            entries = memory_entries(run, source, target, glossary)
             for engine in chain:
                 if engine.name in run.usage:
                     used = run.usage[engine.name]

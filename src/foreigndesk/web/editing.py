@@ -28,9 +28,10 @@ from foreigndesk.publish.sanitize import clean_inline
 from foreigndesk.publish.site import render_post_html
 from foreigndesk.stages import names
 from foreigndesk.stages.qa import Missing
+from foreigndesk.stages.translate import memory_entries
 from foreigndesk.store.edits import MACHINE_VERSION, BlockEdit, block_version
 from foreigndesk.translate import TranslationRun, Translator, source_hash
-from foreigndesk.translate.memory import HUMAN, human_entry, machine_entry
+from foreigndesk.translate.memory import HUMAN, human_entry
 from foreigndesk.web.editable import from_editable, to_editable
 
 
@@ -339,19 +340,7 @@ def _translate_with(
             await engine.aclose()
 
     run = asyncio.run(translate())
-    entries = [
-        machine_entry(
-            text,
-            result.text,
-            source,
-            target,
-            engine_name,
-            glossary.version_for(text),
-            result.flags,
-        )
-        for text, result in run.results.items()
-        if result.text is not None
-    ]
+    entries = memory_entries(run, source, target, glossary)
     usage = run.usage.get(engine_name)
     calls, billed = (usage.calls, usage.billed) if usage else (0, 0)
     desk.store.memory.save_translation(
