@@ -51,10 +51,7 @@ class Glossary:
 
     def _pattern(self, entry: GlossaryEntry) -> re.Pattern[str]:
         # Whole words only for alphabetic scripts; a term in CJK text has no word edges.
-        term = re.escape(entry.source)
-        left = r"(?<!\w)" if entry.source[:1].isalnum() else ""
-        right = r"(?!\w)" if entry.source[-1:].isalnum() else ""
-        return re.compile(left + term + right)
+        return _whole(entry.source, r"\w")
 
     def matches(self, text: str) -> tuple[GlossaryEntry, ...]:
         """Entries whose source term occurs in ``text`` (outside markup)."""
@@ -122,13 +119,18 @@ _TAG = re.compile(r"<[^>]+>")
 _MARKS = re.compile(r"[\s・＝=·]")
 
 
+def _whole(term: str, letters: str) -> re.Pattern[str]:
+    """``term`` not run into by any of ``letters`` (a character class's inside) at an
+    edge where it has a letter or digit itself."""
+    left = f"(?<![{letters}])" if term[:1].isalnum() else ""
+    right = f"(?![{letters}])" if term[-1:].isalnum() else ""
+    return re.compile(left + re.escape(term) + right)
+
+
 def _in_translation(term: str) -> re.Pattern[str]:
     """A source term as it may stand in a translation: a whole word among Latin letters,
     but not among kana or Han, which run into it without a space ("Jane Roeは")."""
-    latin = "0-9A-Za-z\u00c0-\u024f"
-    left = f"(?<![{latin}])" if term[:1].isalnum() else ""
-    right = f"(?![{latin}])" if term[-1:].isalnum() else ""
-    return re.compile(left + re.escape(term) + right)
+    return _whole(term, "0-9A-Za-z\u00c0-\u024f")
 
 
 def _folded(text: str) -> str:
