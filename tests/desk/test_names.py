@@ -85,6 +85,12 @@ class World:
         assert report.failed == 0, self.desk.reporter
         return self.article(slug)
 
+    def on_names_form(self, slug: str, **fields: str) -> str:
+        """Send the names form of the article ``slug`` as the editor would; the page it
+        lands on."""
+        page = f"/articles/{self.article(slug)}"
+        return post(self.client, f"{page}/names", page, **fields)
+
     def sent_alone(self, name: str) -> int:
         """How many times the model was asked for ``name`` as a segment of its own."""
         return sum(
@@ -146,12 +152,9 @@ def test_the_first_article_naming_people_offers_the_engines_spelling_of_each(
 def test_a_confirmed_name_is_written_so_in_later_translations_and_the_byline(
     world: World,
 ) -> None:
-    first = world.article("first")
-    page = f"/articles/{first}"
-    landed = post(
-        world.client, f"{page}/names", page, name="Jane Roe", spelling="ジェーン・ロウ",
-        action="confirm",
-    )  # fmt: skip
+    landed = world.on_names_form(
+        "first", name="Jane Roe", spelling="ジェーン・ロウ", action="confirm"
+    )
     # The first article names her only as its author: her full name alone goes in.
     assert flashes(landed)[0].startswith("glossary: Jane Roe → ジェーン・ロウ — later")
     assert ("Jane Roe", "ジェーン・ロウ") in world.store.memory.glossary_terms("en", "ja")
@@ -176,20 +179,16 @@ def test_the_surname_alone_follows_the_full_name_where_the_article_uses_it(
 ) -> None:
     # Confirmed from the later one ("Jane Roe, who chairs…", then "Roe said…"), her
     # surname alone goes in with it, so that "Roe said" agrees with the first mention.
-    later = world.add_and_run("later")
-    page = f"/articles/{later}"
-    landed = post(
-        world.client, f"{page}/names", page, name="Jane Roe", spelling="ジェーン・ロウ",
-        action="confirm",
-    )  # fmt: skip
+    world.add_and_run("later")
+    landed = world.on_names_form(
+        "later", name="Jane Roe", spelling="ジェーン・ロウ", action="confirm"
+    )
     assert "glossary: Jane Roe → ジェーン・ロウ; Roe → ロウ" in flashes(landed)[0]
     assert dict(world.store.memory.glossary_terms("en", "ja"))["Roe"] == "ロウ"
 
 
 def test_a_dismissed_name_is_not_offered_again_nor_sent_alone_again(world: World) -> None:
-    first = world.article("first")
-    page = f"/articles/{first}"
-    landed = post(world.client, f"{page}/names", page, name="Karl Weber", action="dismiss")
+    landed = world.on_names_form("first", name="Karl Weber", action="dismiss")
     assert "Karl Weber: not offered again" in flashes(landed)
     assert world.sent_alone("Karl Weber") == 1
     world.add_and_run("later")  # names Karl Weber again

@@ -4,6 +4,8 @@ never reaches the translation memory, and the article says which block and why."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,23 @@ from tests.conftest import write_config
 from tests.fakes.openai import OpenAIFake, find_segments, last_user_text, translation_responder
 
 POISON = "The oven took four months to build."
+
+
+@contextmanager
+def japanese_desk(folder: Path, fake: OpenAIFake) -> Iterator[Desk]:
+    """A desk translating into Japanese in full with the openai engine, on ``fake``."""
+    config = write_config(
+        folder,
+        desk={"target_lang": "ja", "locale": "ja_JP"},
+        fetch={"retry_base_seconds": 0.0},
+        translate={"engine": "openai", "mode": "full", "openai": {"api_url": f"{fake.url}/v1"}},
+    )
+    settings = load_settings(config)
+    store = Store.open(settings.database_url)
+    try:
+        yield Desk(settings, store)
+    finally:
+        store.close()
 
 
 def test_an_echoed_paragraph_is_not_stored_and_the_article_says_why(
@@ -31,22 +50,14 @@ def test_an_echoed_paragraph_is_not_stored_and_the_article_says_why(
         ]
         return json.dumps(answer, ensure_ascii=False)
 
-    with OpenAIFake(api_key=None, responder=echoes_one_paragraph) as fake:
-        config = write_config(
-            tmp_path,
-            desk={"target_lang": "ja", "locale": "ja_JP"},
-            fetch={"retry_base_seconds": 0.0},
-            translate={"engine": "openai", "mode": "full", "openai": {"api_url": f"{fake.url}/v1"}},
-        )
-        settings = load_settings(config)
-        store = Store.open(settings.database_url)
-        try:
-            store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
-            report = Desk(settings, store).run()
-            [failed] = store.articles.all(ArticleStatus.FAILED)
-            memory = store.memory.entries()
-        finally:
-            store.close()
+    with (
+        OpenAIFake(api_key=None, responder=echoes_one_paragraph) as fake,
+        japanese_desk(tmp_path, fake) as desk,
+    ):
+        desk.store.sources.add(f"{sample_url}feed.xml", "en", "CC BY 4.0")
+        report = desk.run()
+        [failed] = desk.store.articles.all(ArticleStatus.FAILED)
+        memory = desk.store.memory.entries()
 
     assert "bread-oven" in failed.url
     assert failed.error is not None
@@ -68,24 +79,13 @@ def test_tokens_spent_on_refused_answers_are_billed_though_nothing_is_stored(
         return json.dumps({"translations": find_segments(last_user_text(request)) or []})
 
     with OpenAIFake(api_key=None, responder=echoes) as fake:
-        config = write_config(
-            tmp_path,
-            desk={"target_lang": "ja", "locale": "ja_JP"},
-            fetch={"retry_base_seconds": 0.0},
-            translate={"engine": "openai", "mode": "full", "openai": {"api_url": f"{fake.url}/v1"}},
-        )
-        settings = load_settings(config)
-        store = Store.open(settings.database_url)
-        try:
-            store.sources.add(
-                f"{sample_url}articles/chess-club.html", "en", "CC BY 4.0", kind="url"
-            )
-            Desk(settings, store).run()
-            [failed] = store.articles.all(ArticleStatus.FAILED)
-            billed = store.memory.usage()
-            memory = store.memory.entries()
-        finally:
-            store.close()
+        with japanese_desk(tmp_path, fake) as desk:
+            chess = f"{sample_url}articles/chess-club.html"
+            desk.store.sources.add(chess, "en", "CC BY 4.0", kind="url")
+            desk.run()
+            [failed] = desk.store.articles.all(ArticleStatus.FAILED)
+            billed = desk.store.memory.usage()
+            memory = desk.store.memory.entries()
         spent = sum(usage["total_tokens"] for usage in fake.usages)
 
     assert "the answer repeats the source unchanged" in (failed.error or "")
