@@ -12,9 +12,12 @@ same run on the same pages. The desks run on their default settings but for five
 to their desk.toml: ``desk.target_lang = "es"``, ``desk.locale = "es_ES"``,
 ``desk.auto_approve`` (true for the full run, false for the one without translation),
 ``fetch.allow_hosts = ["127.0.0.1"]`` and ``fetch.host_delay = 0``. So the desk reads pages
-on ``workers.processes`` processes (default 0: one per core) and translates
-``workers.translate_in_flight`` articles at once (default 4), while each baseline runs in
-one process, one item after another; the values the desk ran with are printed.
+in its own process below 300 pages and, from 300 on, on a pool of ``workers.processes``
+processes (default 0: one per core) started while it fetches (executors/pages_pool.py),
+and translates ``workers.translate_in_flight`` articles at once (default 4), while each
+baseline runs in one process, one item after another; the values the desk ran with are
+printed. The pages are served by the desk's sample server (``foreigndesk.sample``) in a
+thread of the benchmark's process, with HTTP/1.1 keep-alive, as web servers answer.
 
 - ``extract_ratio`` = desk discover + fetch + extract / bare trafilatura. trafilatura is
   the library the desk's extraction is built on: ``trafilatura.extract(document, url=url,

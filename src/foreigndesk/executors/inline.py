@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from types import TracebackType
@@ -24,13 +22,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from foreigndesk.errors import DeskError
+from foreigndesk.executors.pages_pool import START_EARLY, WAIT_FOR_POOL, PagesPool
 from foreigndesk.extract.language import preload_language_model
 from foreigndesk.fetch.hosts import interleave_hosts
-from foreigndesk.models import ArticleStatus, ExtractedArticle, Source
+from foreigndesk.models import ArticleStatus, Source
 from foreigndesk.slots import LocalSlots, Slots
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.discover import check_source
 from foreigndesk.stages.extract import (
+    Extraction,
     PageJob,
     extract_page_job,
     near_duplicate_index,
@@ -53,11 +53,6 @@ from foreigndesk.store.claims import ClaimLost
 from foreigndesk.triage import Decision
 
 logger = logging.getLogger(__name__)
-
-#: Fewer pages than this are read in this process: starting a pool's processes (about
-#: 2 s for two, importing the extractor) costs more than it saves below about a thousand
-#: pages on two cores (measured: 310 pages/s in-process, 690 on a pool of two).
-POOL_THRESHOLD = 1000
 
 
 class Heartbeat:
@@ -97,7 +92,8 @@ class InlineExecutor:
 
     def __init__(self, ctx: StageContext) -> None:
         self.ctx = ctx
-        self._processes: ProcessPoolExecutor | None = None
+        self.processes = ctx.settings.workers.processes or os.cpu_count() or 1
+        self.pages_pool = PagesPool(self.processes)
         self._preloading = False
 
     def _preload(self) -> None:
@@ -203,6 +199,8 @@ class InlineExecutor:
         if not ids:
             return
         self._preload()
+        if self.processes > 1 and len(ids) >= START_EARLY:
+            self.pages_pool.start()  # while this stage waits on the network
         with self._claimed(ids):
             ctx.reporter.stage("fetch", len(ids))
             targets = ctx.store.pages.fetch_targets(ids)
@@ -257,9 +255,10 @@ class InlineExecutor:
 
     def _read_pages(
         self, ids: Sequence[int], report: RunReport, claim: str | None
-    ) -> Iterator[tuple[PageJob, ExtractedArticle | str]]:
-        """Each stored page read into an article, in id order: on a process pool when
-        there are many, here when there are few."""
+    ) -> Iterator[tuple[PageJob, Extraction | str]]:
+        """Each stored page read, in id order: here until the pool has started (at once
+        when the pages are many enough to wait for it), on the pool from then on
+        (pages_pool.py)."""
         ctx = self.ctx
 
         def jobs() -> Iterator[PageJob]:
@@ -276,31 +275,24 @@ class InlineExecutor:
                     ctx.fail(article_id, ArticleStatus.FETCHED, missing, report, claim=claim)
                     ctx.reporter.advance()
 
-        processes = ctx.settings.workers.processes or os.cpu_count() or 1
-        if processes == 1 or len(ids) < POOL_THRESHOLD:
-            for job in jobs():
-                yield job, extract_page_job(job)
-            return
-        pending = list(jobs())
-        pool = self._pool(processes)
-        yield from zip(pending, pool.map(extract_page_job, pending, chunksize=16), strict=True)
-
-    def _pool(self, processes: int) -> ProcessPoolExecutor:
-        """The pool that reads pages, started once and kept until ``close`` (``watch``
-        reuses it from cycle to cycle). forkserver, not fork: this process has threads
-        (the heartbeat, progress bars); the server imports the extractor once, and each
-        pool process starts from it with the extractor loaded."""
-        if self._processes is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["foreigndesk.stages.extract"])
-            self._processes = ProcessPoolExecutor(max_workers=processes, mp_context=context)
-        return self._processes
+        pool = self.pages_pool
+        # A pool already running (started by the fetch stage, or kept by `watch`) is
+        # worth it for any number of pages.
+        parallel = self.processes > 1 and (pool.ready or len(ids) >= START_EARLY)
+        if parallel:
+            pool.start()
+        wait_for_pool = parallel and len(ids) >= WAIT_FOR_POOL
+        pending = jobs()
+        for job in pending:
+            if parallel and (pool.ready or wait_for_pool):
+                rest = [job, *pending]
+                yield from zip(rest, pool.read(rest), strict=True)
+                return
+            yield job, extract_page_job(job)
 
     def close(self) -> None:
         """Stop the pool's processes, if any were started."""
-        if self._processes is not None:
-            self._processes.shutdown()
-            self._processes = None
+        self.pages_pool.close()
 
     def translate(self, report: RunReport) -> None:
         """Translate every extracted article, ``workers.translate_in_flight`` at once, and

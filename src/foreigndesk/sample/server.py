@@ -22,6 +22,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
     }
 
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
     #: Seconds to wait before answering: a slow site, for tests that need time to act.
     delay = 0.0
 

@@ -1,10 +1,10 @@
 """Extract: one fetched page into an article of blocks, and its copies found.
 
-The work splits in two. Reading the page is pure and CPU-bound (``extract_page_job``),
-so an executor may run it on a process pool; storing the result and deciding whether
-the article repeats an earlier one (``store_extraction``) reads and writes the store and
-runs in the executor's own process, in id order, so the first of two copies is always
-the one kept.
+The work splits in two. Reading the page is pure and CPU-bound (``extract/job.py``:
+the article, its content hash and its MinHash signature), so an executor may run it on a
+process pool; storing the result and deciding whether the article repeats an earlier one
+(``store_extraction``) reads and writes the store and runs in the executor's own
+process, in id order, so the first of two copies is always the one kept.
 """
 
 from __future__ import annotations
@@ -12,20 +12,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from foreigndesk.errors import DeskError
-from foreigndesk.extract import (
-    NearDuplicateIndex,
-    content_hash,
-    extract_article,
-    near_duplicate_signature,
-    signature_bytes,
-    signature_from_bytes,
-)
+from foreigndesk.extract import NearDuplicateIndex, signature_from_bytes
 from foreigndesk.extract.dates import EARLIEST_YEAR, plausible
-from foreigndesk.models import ArticleStatus, ExtractedArticle
+from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
+from foreigndesk.models import ArticleStatus
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
 from foreigndesk.store.claims import ClaimLost
@@ -33,17 +25,15 @@ from foreigndesk.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class PageJob:
-    """One stored page to read: everything extraction needs, picklable."""
-
-    article_id: int
-    body: bytes
-    url: str
-    encoding: str | None
-    fetched_at: datetime
-    lang: str | None
+__all__ = [
+    "Extraction",
+    "PageJob",
+    "extract_page_job",
+    "near_duplicate_index",
+    "page_job",
+    "page_jobs",
+    "store_extraction",
+]
 
 
 def page_jobs(ctx: StageContext, article_ids: Sequence[int]) -> dict[int, PageJob]:
@@ -63,17 +53,6 @@ def page_job(ctx: StageContext, article_id: int) -> PageJob:
     return job
 
 
-def extract_page_job(job: PageJob) -> ExtractedArticle | str:
-    """The article in ``job``'s page, or the reason there is none (a string: it crosses
-    process boundaries, where an exception's own arguments may not)."""
-    try:
-        return extract_article(
-            job.body, job.url, encoding=job.encoding, fetched_at=job.fetched_at, lang=job.lang
-        )
-    except DeskError as exc:
-        return str(exc)
-
-
 def near_duplicate_index(ctx: StageContext) -> NearDuplicateIndex:
     """The stored articles' signatures, indexed (copies left out: the first one counts)."""
     index = NearDuplicateIndex(ctx.settings.extract.near_duplicate_threshold)
@@ -88,7 +67,7 @@ def near_duplicate_index(ctx: StageContext) -> NearDuplicateIndex:
 def store_extraction(
     ctx: StageContext,
     job: PageJob,
-    extracted: ExtractedArticle | str,
+    extraction: Extraction | str,
     index: NearDuplicateIndex,
     report: RunReport,
     *,
@@ -96,9 +75,10 @@ def store_extraction(
 ) -> None:
     """Store what ``extract_page_job`` made of the page, or its failure, as one line."""
     article_id = job.article_id
-    if isinstance(extracted, str):
-        ctx.fail(article_id, ArticleStatus.FETCHED, DeskError(extracted), report, claim=claim)
+    if isinstance(extraction, str):
+        ctx.fail(article_id, ArticleStatus.FETCHED, DeskError(extraction), report, claim=claim)
         return
+    extracted = extraction.article
     today = utcnow().date()
     published, updated = extracted.published, extracted.updated
     for name, value in (("publication", published), ("update", updated)):
@@ -124,13 +104,13 @@ def store_extraction(
         )
         logger.warning(damage)
         ctx.reporter.warning(damage)
-    signature = near_duplicate_signature(extracted.blocks)
+    signature = signature_from_bytes(extraction.signature)
     try:
         duplicate_of = ctx.store.articles.save_extraction(
             article_id,
             extracted,
-            content_hash(extracted.blocks),
-            minhash=signature_bytes(signature),
+            extraction.content_hash,
+            minhash=extraction.signature,
             near_duplicates=index.matches(signature, exclude=article_id),
             claim=claim,
         )

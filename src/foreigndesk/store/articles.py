@@ -7,7 +7,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from foreigndesk.errors import DeskError
 from foreigndesk.models import (
@@ -31,6 +41,62 @@ from foreigndesk.store.tables import (
 
 #: The longest a failed article waits before it is tried again.
 MAX_RETRY_DELAY = timedelta(days=1)
+
+# Extraction's statements, built once: it stores thousands of articles a run, and building
+# a statement (and its cache key) cost more than SQLite took to run it. Core statements
+# on the tables, no ORM objects.
+_ARTICLES, _BLOCKS = cast(Table, ArticleRow.__table__), cast(Table, BlockRow.__table__)
+_DELETE_BLOCKS = delete(_BLOCKS).where(_BLOCKS.c.article_id == bindparam("article"))
+_INSERT_BLOCKS = insert(_BLOCKS)
+#: The first earlier article (not a copy itself) with the same text, canonical URL, or
+#: among the near copies the caller's MinHash index found.
+_EARLIER_COPY = (
+    select(_ARTICLES.c.id)
+    .where(
+        _ARTICLES.c.id != bindparam("article"),
+        _ARTICLES.c.content_hash.is_not(None),
+        _ARTICLES.c.status != ArticleStatus.DUPLICATE.value,
+        or_(
+            _ARTICLES.c.content_hash == bindparam("hash"),
+            _ARTICLES.c.canonical_url == bindparam("canonical"),
+            _ARTICLES.c.id.in_(bindparam("near", expanding=True)),
+        ),
+    )
+    .order_by(_ARTICLES.c.id)
+    .limit(1)
+)
+_STORE_EXTRACTION = (
+    update(_ARTICLES)
+    .where(_ARTICLES.c.id == bindparam("article"))
+    .values(
+        {
+            **{
+                column: bindparam(f"new_{column}")
+                for column in (
+                    "title",
+                    "authors",
+                    "published",
+                    "site_name",
+                    "lang",
+                    "license",
+                    "canonical_url",
+                    "description",
+                    "repeats",
+                    "tags",
+                    "content_hash",
+                    "minhash",
+                    "duplicate_of",
+                    "status",
+                    "updated_at",
+                )
+            },
+            "error": None,
+            "failed_stage": None,
+            "claimed_by": None,
+            "claim_expires_at": None,
+        }
+    )
+)
 
 
 def _block(row: BlockRow) -> Block:
@@ -210,11 +276,6 @@ class Articles(Repository):
         whose signature ``minhash`` is stored with the article). Of the articles that are
         not copies themselves, the first one seen (the lowest id) is the one linked.
         """
-        same = [ArticleRow.content_hash == content_hash]
-        if extracted.canonical_url:
-            same.append(ArticleRow.canonical_url == extracted.canonical_url)
-        if near_duplicates:
-            same.append(ArticleRow.id.in_(list(near_duplicates)))
         blocks = [
             {
                 "article_id": article_id,
@@ -231,53 +292,50 @@ class Articles(Repository):
             }
             for position, block in enumerate(extracted.blocks)
         ]
-        # Plain statements, no ORM objects: extraction stores thousands of blocks a run.
         with self.transaction() as session:
             if not hold(session, [article_id], claim, ArticleStatus.FETCHED):
                 raise ClaimLost(f"article {article_id}")
-            session.execute(delete(BlockRow).where(BlockRow.article_id == article_id))
+            connection = session.connection()
+            connection.execute(_DELETE_BLOCKS, {"article": article_id})
             if blocks:
-                session.execute(insert(BlockRow), blocks)
-            earlier = session.scalar(
-                select(ArticleRow.id)
-                .where(
-                    ArticleRow.id != article_id,
-                    ArticleRow.content_hash.is_not(None),
-                    ArticleRow.status != ArticleStatus.DUPLICATE.value,
-                    or_(*same),
-                )
-                .order_by(ArticleRow.id)
-                .limit(1)
+                connection.execute(_INSERT_BLOCKS, blocks)
+            earlier = connection.scalar(
+                _EARLIER_COPY,
+                {
+                    "article": article_id,
+                    "hash": content_hash,
+                    # NULL matches no row: an article without a canonical URL or near copies
+                    # is looked for by its hash alone.
+                    "canonical": extracted.canonical_url or None,
+                    "near": list(near_duplicates),
+                },
             )
-            stored = session.execute(
-                update(ArticleRow)
-                .where(ArticleRow.id == article_id)
-                .values(
-                    title=extracted.title,
-                    authors=list(extracted.authors),
-                    published=extracted.published.isoformat() if extracted.published else None,
-                    site_name=extracted.site_name,
-                    lang=extracted.lang,
-                    license=extracted.license,
-                    canonical_url=extracted.canonical_url,
-                    description=extracted.description,
-                    repeats=list(extracted.repeats),
-                    tags=list(extracted.tags),
-                    content_hash=content_hash,
-                    minhash=minhash,
-                    error=None,
-                    failed_stage=None,
-                    duplicate_of=earlier,
-                    status=(
+            stored = connection.execute(
+                _STORE_EXTRACTION,
+                {
+                    "article": article_id,
+                    "new_title": extracted.title,
+                    "new_authors": list(extracted.authors),
+                    "new_published": (
+                        extracted.published.isoformat() if extracted.published else None
+                    ),
+                    "new_site_name": extracted.site_name,
+                    "new_lang": extracted.lang,
+                    "new_license": extracted.license,
+                    "new_canonical_url": extracted.canonical_url,
+                    "new_description": extracted.description,
+                    "new_repeats": list(extracted.repeats),
+                    "new_tags": list(extracted.tags),
+                    "new_content_hash": content_hash,
+                    "new_minhash": minhash,
+                    "new_duplicate_of": earlier,
+                    "new_status": (
                         ArticleStatus.DUPLICATE.value if earlier else ArticleStatus.EXTRACTED.value
                     ),
-                    claimed_by=None,
-                    claim_expires_at=None,
-                    updated_at=utcnow(),
-                ),
-                execution_options={"synchronize_session": False},
+                    "new_updated_at": utcnow(),
+                },
             )
-            if not cast(CursorResult[Any], stored).rowcount:
+            if not stored.rowcount:
                 raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
             return earlier
 
