@@ -505,6 +505,8 @@ class ExtractRun:
     segments: list[list[str]]
     #: The apertium command line the desk's apertium engine would run for en→es.
     apertium_argv: list[str]
+    #: Pages read on the desk's pool of processes (the rest in its own process).
+    pool_pages: int
 
 
 def apertium_argv(settings: Settings, source: str, target: str) -> list[str]:
@@ -544,8 +546,10 @@ def measure_without_translation(root: Path, feed_url: str, count: int) -> Extrac
         segments_of(store.articles.get(i)) for i in store.articles.waiting(ArticleStatus.EXTRACTED)
     ]
     argv = apertium_argv(desk.settings, "en", "es")
+    pool_pages = desk.executor.pages_pool.pages_read
+    desk.executor.close()
     store.close()
-    return ExtractRun(count / elapsed, elapsed, segments, argv)
+    return ExtractRun(count / elapsed, elapsed, segments, argv, pool_pages)
 
 
 @dataclass(frozen=True)
@@ -628,6 +632,7 @@ def measure_full_run(root: Path, feed_url: str, count: int) -> FullRun:
     if [t.target for t in report.targets] != list(desk.settings.publish.targets):
         raise SystemExit(f"desk.run(): publish targets reported {report.targets}")
     workers = desk.settings.workers
+    desk.executor.close()
     desk.store.close()
     return FullRun(
         count / (end - start),
@@ -695,9 +700,13 @@ def main() -> None:
     print(f"desk.run() took {full.seconds:.1f}s: {stages}")
     print("  (translate includes review, publish includes the site build)")
     print(
-        f"desk settings: {full.processes} processes read pages (workers.processes), "
+        f"desk settings: workers.processes {full.processes}, "
         f"{full.in_flight} articles translated at once (workers.translate_in_flight); "
         "the baselines: one process, one item at a time"
+    )
+    print(
+        f"discover + fetch + extract: {extracted.pool_pages} of {count} pages read on the"
+        " desk's pool of processes, the rest in its own process"
     )
     print(
         f"discover + fetch + extract took {extracted.seconds:.1f}s; bare apertium "
