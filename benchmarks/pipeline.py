@@ -16,8 +16,10 @@ in its own process below 300 pages and, from 300 on, on a pool of ``workers.proc
 processes (default 0: one per core) started while it fetches (executors/pages_pool.py),
 and translates ``workers.translate_in_flight`` articles at once (default 4), while each
 baseline runs in one process, one item after another; the values the desk ran with are
-printed. The pages are served by the desk's sample server (``foreigndesk.sample``) in a
-thread of the benchmark's process, with HTTP/1.1 keep-alive, as web servers answer.
+printed. The pages are served by the desk's sample server (``python -m foreigndesk.sample``,
+HTTP/1.1 with keep-alive, as web servers answer) in a process of its own: a server in a
+thread of the benchmark's process would take its time from the desk's, which no web
+server does.
 
 - ``extract_ratio`` = desk discover + fetch + extract / bare trafilatura. trafilatura is
   the library the desk's extraction is built on: ``trafilatura.extract(document, url=url,
@@ -82,7 +84,7 @@ from lxml import html as lxml_html
 from foreigndesk.config import DeskSettings, FetchSettings, Settings, load_settings, render_config
 from foreigndesk.models import ArticleStatus
 from foreigndesk.pipeline import Desk, RunReport, segments_of
-from foreigndesk.sample import SAMPLE_SITE, serve_directory
+from foreigndesk.sample import SAMPLE_SITE
 from foreigndesk.store import Store
 from foreigndesk.translate.engines.apertium import installed_modes
 
@@ -469,6 +471,25 @@ def stage_on_raise(label: str, reporter: StageReporter) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """``directory`` served on loopback by another process, for the block; its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "foreigndesk.sample", "0", str(directory)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        if not (found := re.search(r"(http://\S+/)feed\.xml", line)):
+            raise SystemExit(f"the sample server did not start: {line!r}")
+        yield found.group(1)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def measure_trafilatura(directory: Path, base_url: str, pages: list[Page]) -> float:
     documents = [
         (base_url + page.path, (directory / page.path).read_text(encoding="utf-8"))
@@ -662,7 +683,7 @@ def main() -> None:
         paragraphs = [p for page in pages for p in page.paragraphs]
         unique = len(set(paragraphs))
         size = sum(len(page.html.encode("utf-8")) for page in pages) / count
-        with serve_directory(site) as base_url:
+        with served(site) as base_url:
             feed_url = base_url + "feed.xml"
             trafilatura_rate = measure_trafilatura(site, base_url, pages)
             extracted = measure_without_translation(tmp / "desk-extract", feed_url, count)
