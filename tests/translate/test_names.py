@@ -66,6 +66,9 @@ def test_names_are_offered_only_across_scripts() -> None:
     assert crosses_scripts("en-GB", "ru")
     assert not crosses_scripts("en", "es")
     assert not crosses_scripts("de", "pt-BR")
+    # The scripts of South and South-East Asia and the Horn of Africa are their own.
+    assert all(crosses_scripts("en", lang) for lang in ("bn", "ta", "my", "km", "am"))
+    assert not crosses_scripts("hi", "mr")  # both Devanagari
 
 
 def test_a_confirmed_spelling_gives_the_surname_alone_when_the_parts_pair_up() -> None:

@@ -29,29 +29,23 @@ from collections.abc import Collection, Iterable, Sequence
 from foreigndesk.models import TRANSLATABLE_KINDS, Article
 from foreigndesk.translate.languages import base_language
 
-#: Languages by the script their text is written in; any other is taken to be Latin.
+#: Languages by the script their text is written in (ISO 15924); any other is taken to be
+#: Latin. Serbian is listed as Cyrillic, its official script; a desk translating Serbian
+#: written in Latin letters gets name offers it may dismiss.
 _SCRIPTS = {
-    "ja": "Jpan",
-    "zh": "Hani",
-    "ko": "Hang",
-    "ru": "Cyrl",
-    "uk": "Cyrl",
-    "bg": "Cyrl",
-    "be": "Cyrl",
-    "mk": "Cyrl",
-    "kk": "Cyrl",
+    "ja": "Jpan", "zh": "Hani", "yue": "Hani", "ko": "Hang",
+    "ru": "Cyrl", "uk": "Cyrl", "bg": "Cyrl", "be": "Cyrl", "mk": "Cyrl", "kk": "Cyrl",
+    "sr": "Cyrl", "mn": "Cyrl", "tg": "Cyrl", "ky": "Cyrl", "tt": "Cyrl", "ba": "Cyrl",
     "el": "Grek",
-    "ar": "Arab",
-    "fa": "Arab",
-    "ur": "Arab",
-    "he": "Hebr",
-    "hi": "Deva",
-    "mr": "Deva",
-    "ne": "Deva",
-    "th": "Thai",
-    "ka": "Geor",
-    "hy": "Armn",
-}
+    "ar": "Arab", "fa": "Arab", "ur": "Arab", "ps": "Arab", "ug": "Arab", "sd": "Arab",
+    "ckb": "Arab",
+    "he": "Hebr", "yi": "Hebr",
+    "hi": "Deva", "mr": "Deva", "ne": "Deva", "sa": "Deva",
+    "bn": "Beng", "as": "Beng", "pa": "Guru", "gu": "Gujr", "or": "Orya", "ta": "Taml",
+    "te": "Telu", "kn": "Knda", "ml": "Mlym", "si": "Sinh",
+    "th": "Thai", "lo": "Laoo", "km": "Khmr", "my": "Mymr", "bo": "Tibt", "dz": "Tibt",
+    "ka": "Geor", "hy": "Armn", "am": "Ethi", "ti": "Ethi", "dv": "Thaa", "iu": "Cans",
+}  # fmt: skip
 
 
 def _word_set(words: str) -> frozenset[str]:
