@@ -105,3 +105,29 @@ def test_names_known_already_leave_room_for_others() -> None:
     assert len(first) == MOST
     assert len(later) == 20 - MOST  # the rest, none of the first again
     assert not set(first) & set(later)
+
+
+GERMAN_STORY = [
+    "Neue Fähre für die Nordsee",
+    "Die Stadtwerke wollen die Fähre ab Mai betreiben. Bürgermeisterin Anna Schulz sagte"
+    " am Montag, die Verbindung sei überfällig.",
+    "Schulz verwies auf den Fahrplan. Thomas Berger, Sprecher des Ausschusses, nannte das"
+    " Projekt ein gutes Beispiel. Berger erwartet viele Pendler.",
+    "Die Kosten trägt das Land Niedersachsen. Das Land hat dafür Geld vorgesehen.",
+]
+
+
+def test_in_german_a_noun_after_an_article_tells_no_name() -> None:
+    # Every German noun is capitalised: "die Fähre" is no surname, "das Land" no person,
+    # and a German title ("Bürgermeisterin") is cut off like an English one.
+    assert people_named(GERMAN_STORY, "de") == ["Anna Schulz", "Thomas Berger"]
+
+
+def test_a_run_after_an_article_is_a_thing_not_a_person() -> None:
+    texts = ["The European Commission met. The Commission said little. Jane Roe left; Roe"]
+    assert people_named(texts, "en") == ["Jane Roe"]
+
+
+def test_a_particle_before_a_surname_is_not_an_article() -> None:
+    texts = ["Ursula von der Leyen spoke first. Reporters asked von der Leyen about it."]
+    assert people_named(texts, "de") == ["Ursula von der Leyen"]

@@ -13,9 +13,11 @@ model a person is told by the convention every newsroom follows: the full name o
 mention, the surname alone afterwards ("Jane Roe said… Roe added"), or a title before it
 ("Dr Roe"); a friendlier paper uses the given name ("George Adeyemi… George says"). A run
 of capitalised words whose last or first word is used on its own like that, none of them
-an ordinary word the article also writes in lower case, is taken for a person. Organisations
-and places ("European Commission", "New York") rarely pass, and nothing is lost when one
-does: the editor dismisses it.
+an ordinary word the article also writes in lower case, is taken for a person. A run right
+after an article is a thing ("the European Commission", "das Land Niedersachsen"); in
+German, which capitalises every noun, so is a word alone after one ("die Fähre").
+Organisations and places ("European Commission", "New York") rarely pass, and nothing is
+lost when one does: the editor dismisses it.
 
 Only pairs across scripts are offered: between two Latin-script languages a name is copied
 as it is, and there is nothing to confirm.
@@ -79,6 +81,12 @@ _TITLES = _word_set(
     Monsieur Madame Mme Senator President Minister Secretary Chancellor Governor Mayor
     Judge General Gen Colonel Col Captain Coach Rep Sen King Queen Prince Princess Pope
     Bishop Chief Director Chairman Chairwoman Premier Prime Vice Deputy Former Foreign
+    Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin Kanzler Kanzlerin
+    Bundeskanzler Bundeskanzlerin Bundespräsident Bundespräsidentin Ministerpräsident
+    Ministerpräsidentin Ministerin Präsident Präsidentin Professorin Senatorin Landrat
+    Landrätin Pfarrer Pfarrerin Richter Richterin Direktorin Sprecher Sprecherin
+    Vorsitzende Vorsitzender Trainer Trainerin Maire Ministre Président Présidente
+    Alcalde Alcaldesa Presidente Presidenta Ministro Ministra Sindaco
     """
 )
 #: Lower-case words inside a name: "Ursula von der Leyen", "Luis de Guzmán".
@@ -87,6 +95,22 @@ _PARTICLES = _word_set(
     van von der den de del della da di du la le bin ibn al el dos das ten ter
     """
 )
+
+#: Articles and the prepositions fused with one: a run of capitalised words after one is a
+#: thing, not a person ("the Harbour Trust", "das Land Niedersachsen"), since names of
+#: people take none. Name particles ("von der Leyen", "de la Cruz") are not counted: the
+#: word before one is a particle too.
+_DETERMINERS = _word_set(
+    """
+    the a an der die das den dem des ein eine einen einem einer eines im am vom zum zur
+    beim ins le la les un une du au aux el los las una al il lo gli uno della dello
+    degli delle o os as um uma het een
+    """
+)
+
+#: Languages that capitalise every noun: there a word alone after an article ("die Fähre")
+#: is a noun, not a surname (English writes "the Cruz family" of people too).
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\S", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -129,11 +153,18 @@ def _words(text: str) -> list[str]:
 
 def _runs(words: Sequence[str]) -> Iterable[list[str]]:
     """Each maximal run of capitalised words, with the particles a name may hold inside it."""
+    for _, run in _placed_runs(words):
+        yield run
+
+
+def _placed_runs(words: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
+    """``_runs``, each with the index of its first word."""
     index = 0
     while index < len(words):
         if not _is_capitalised(words[index]):
             index += 1
             continue
+        start = index
         run = [words[index]]
         index += 1
         while index < len(words):
@@ -147,7 +178,14 @@ def _runs(words: Sequence[str]) -> Iterable[list[str]]:
             else:
                 break
             index += 1
-        yield run
+        yield start, run
+
+
+def _after_determiner(words: Sequence[str], start: int) -> bool:
+    """Whether the word before ``words[start]`` is an article ("the Trust", "die Fähre"),
+    not a particle of a name ("von der Leyen")."""
+    before = words[start - 1].lower() if start > 0 else ""
+    return before in _DETERMINERS and not (start > 1 and words[start - 2] in _PARTICLES)
 
 
 def _headline_case(words: Sequence[str]) -> bool:
@@ -159,9 +197,11 @@ def _headline_case(words: Sequence[str]) -> bool:
     return len(letters) >= 3 and sum(map(_is_capitalised, letters)) > 0.6 * len(letters)
 
 
-def people_named(texts: Iterable[str]) -> list[str]:
-    """The people ``texts`` (an article's title and paragraphs, in order) name in full, in
-    the order first named: see the module's docstring for how a person is told."""
+def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
+    """The people ``texts`` (an article's title and paragraphs, in order, written in
+    ``lang``) name in full, in the order first named: see the module's docstring for how
+    a person is told."""
+    nouns_capitalised = base_language(lang or "") in _NOUNS_CAPITALISED
     words_by_text = [_words(text) for text in texts]
     every = [word for words in words_by_text for word in words]
     lower = {word.lower() for word in every if word[:1].islower()}
@@ -169,10 +209,12 @@ def people_named(texts: Iterable[str]) -> list[str]:
     for words in words_by_text:
         if _headline_case(words):
             continue  # "How Harbour Towns Prepare": every word capitalised, no name told
-        for run in _runs(words):
+        for start, run in _placed_runs(words):
             titled = [index for index, word in enumerate(run) if word in _TITLES]
             if titled:
                 run = run[titled[-1] + 1 :]
+            elif _after_determiner(words, start):
+                continue  # "the European Commission", "das Land Niedersachsen"
             while run and run[0] in _NOT_NAMES:
                 run = run[1:]
             while run and run[-1] in _PARTICLES:
@@ -186,8 +228,8 @@ def people_named(texts: Iterable[str]) -> list[str]:
     # A word of a name alone ("Roe added", "George says"), or after a title ("Dr Roe").
     alone: set[str] = set()
     for words in words_by_text:
-        for run in _runs(words):
-            if len(run) == 1:
+        for start, run in _placed_runs(words):
+            if len(run) == 1 and not (nouns_capitalised and _after_determiner(words, start)):
                 alone.add(run[0])
             elif len(run) == 2 and run[0] in _TITLES:
                 alone.add(run[1])
@@ -199,10 +241,10 @@ def people_named(texts: Iterable[str]) -> list[str]:
     return found
 
 
-def names_in(authors: Sequence[str], texts: Iterable[str]) -> list[str]:
-    """The authors, then the people ``texts`` name, each once."""
+def names_in(authors: Sequence[str], texts: Iterable[str], lang: str | None = None) -> list[str]:
+    """The authors, then the people ``texts`` (written in ``lang``) name, each once."""
     names = [" ".join(a.split()) for a in authors if a.strip()]
-    names += people_named(texts)
+    names += people_named(texts, lang)
     return list(dict.fromkeys(n for n in names if len(n) <= 512))
 
 
@@ -212,7 +254,7 @@ def article_texts(article: Article) -> list[str]:
 
 
 def article_names(article: Article) -> list[str]:
-    return names_in(article.authors, article_texts(article))
+    return names_in(article.authors, article_texts(article), article.source_lang)
 
 
 def names_to_offer(names: Sequence[str], known: Collection[str] = ()) -> list[str]:
