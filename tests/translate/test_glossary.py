@@ -92,6 +92,13 @@ def test_a_term_dropped_or_spelled_another_way_is_named() -> None:
     assert [e.source for e in respelled[1]] == ["Jane Roe", "Roe"]
 
 
+def test_an_answer_lacks_a_term_it_holds_only_in_a_tag_not_one_with_other_marks() -> None:
+    # One check for every engine's answer: sent the glossary (DeepL's) or its tokens.
+    assert GLOSSARY.lacking("Jane Roe spoke.", "ジェーン＝ロウが話した。") == []
+    lacking = GLOSSARY.lacking("Jane Roe spoke.", '<a title="ジェーン・ロウ">彼女</a>が話した。')
+    assert [e.source for e in lacking] == ["Jane Roe", "Roe"]
+
+
 def test_names_in_bylines_are_renamed_exactly() -> None:
     assert GLOSSARY.rename("Jane Roe") == "ジェーン・ロウ"
     assert GLOSSARY.rename("Jane Doe") == "Jane Doe"

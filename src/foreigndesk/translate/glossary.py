@@ -92,7 +92,6 @@ class Glossary:
         or spelled another way), which no translation may be stored without. The marks
         between a name's parts do not count (ジェーン・ロウ = ジェーン＝ロウ)."""
         pieces = re.split(r"(<[^>]+>)", output)
-        missing: list[GlossaryEntry] = []
         for entry in self.matches(source):
             # A target that holds its source ("NATO" → "NATO（北大西洋条約機構）") is not
             # respelled where the answer has it already: that would write it twice.
@@ -103,9 +102,15 @@ class Glossary:
                 for index, piece in enumerate(pieces):
                     if not piece.startswith("<"):
                         pieces[index] = pattern.sub(literal, piece)
-            if _folded(entry.target) not in _folded(_TAG.sub("", "".join(pieces))):
-                missing.append(entry)
-        return "".join(pieces), missing
+        respelled = "".join(pieces)
+        return respelled, self.lacking(source, respelled)
+
+    def lacking(self, source: str, output: str) -> list[GlossaryEntry]:
+        """The entries ``source`` holds whose spelling ``output`` (its translation) lacks,
+        in text, not counting the marks between a name's parts: what every engine's answer
+        is checked for, whether the glossary was sent to it or its terms were hidden."""
+        text = _folded(_TAG.sub("", output))
+        return [e for e in self.matches(source) if _folded(e.target) not in text]
 
     def rename(self, name: str) -> str:
         """A name as the glossary spells it, or unchanged: for authors in bylines."""

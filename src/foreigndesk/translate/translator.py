@@ -264,7 +264,7 @@ def _assemble(
     joined, lost = restore(joined, tokens)
     if glossary and not tokens:
         # A native glossary was trusted with the terms: check that it used them.
-        lost = [e.target for e in glossary.matches(text) if e.target not in joined]
+        lost = [e.target for e in glossary.lacking(text, joined)]
     if lost:
         flags.append(GLOSSARY_LOST)
     words = sorted({w for p in parts for w in p.unknown if not is_token(w)})
