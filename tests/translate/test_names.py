@@ -123,11 +123,32 @@ def test_in_german_a_noun_after_an_article_tells_no_name() -> None:
     assert people_named(GERMAN_STORY, "de") == ["Anna Schulz", "Thomas Berger"]
 
 
-def test_a_run_after_an_article_is_a_thing_not_a_person() -> None:
-    texts = ["The European Commission met. The Commission said little. Jane Roe left; Roe"]
-    assert people_named(texts, "en") == ["Jane Roe"]
+def test_the_word_an_article_belongs_to_is_a_thing_and_a_name_may_follow_it() -> None:
+    english = [
+        "The Harbour Trust met on Monday. Trust officials said the European Commission had"
+        " written. The Commission was silent.",
+    ]
+    german = [
+        "Das Land Niedersachsen zahlt. Niedersachsen hat Geld vorgesehen.",
+        "Das sagte die Ärztin Anna Schulz. Schulz warnte vor Eile.",
+        "Die Idee kam vom Unternehmer Thomas Berger. Berger lachte.",
+    ]
+    assert people_named(english, "en") == []
+    assert people_named(german, "de") == ["Anna Schulz", "Thomas Berger"]
+
+
+def test_words_that_are_articles_elsewhere_do_not_hide_people() -> None:
+    assert people_named(["Critics such as Jane Roe objected. Roe said no."], "en") == ["Jane Roe"]
+    assert people_named(["I am Jane Roe, and Roe is my name."], "en") == ["Jane Roe"]
+    # Portuguese puts an article before a person's name.
+    assert people_named(["Segundo a Maria Silva, tudo bem. Silva sorriu."], "pt") == ["Maria Silva"]
 
 
 def test_a_particle_before_a_surname_is_not_an_article() -> None:
     texts = ["Ursula von der Leyen spoke first. Reporters asked von der Leyen about it."]
     assert people_named(texts, "de") == ["Ursula von der Leyen"]
+
+
+def test_a_script_subtag_says_which_script_the_language_is_written_in() -> None:
+    assert crosses_scripts("sr", "hr")
+    assert not crosses_scripts("sr-Latn", "hr")

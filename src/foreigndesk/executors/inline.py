@@ -22,7 +22,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from foreigndesk.errors import DeskError
-from foreigndesk.executors.pages_pool import START_EARLY, WAIT_FOR_POOL, PagesPool
+from foreigndesk.executors.pages_pool import (
+    START_EARLY,
+    WAIT_FOR_POOL,
+    PagesPool,
+    PoolFailed,
+)
 from foreigndesk.extract.language import preload_language_model
 from foreigndesk.fetch.hosts import interleave_hosts
 from foreigndesk.models import ArticleStatus, Source
@@ -286,7 +291,22 @@ class InlineExecutor:
         for job in pending:
             if parallel and (pool.ready or wait_for_pool):
                 rest = [job, *pending]
-                yield from zip(rest, pool.read(rest), strict=True)
+                read = 0
+                try:
+                    for extraction in pool.read(rest):
+                        yield rest[read], extraction
+                        read += 1
+                except PoolFailed as exc:
+                    if ctx.stopping.is_set():
+                        return  # a stop signal reached the pool's processes too
+                    ctx.reporter.warning(
+                        f"the pool that reads pages stopped ({exc}); the {len(rest) - read}"
+                        " pages it had not read are read in this process, and the next"
+                        " batch starts a new pool — if this repeats, check the machine's"
+                        " memory or set workers.processes = 1"
+                    )
+                    for left in rest[read:]:
+                        yield left, extract_page_job(left)
                 return
             yield job, extract_page_job(job)
 

@@ -9,6 +9,13 @@ starts the pool then, while it waits on the network; the extract stage reads pag
 itself until the pool is ready, and hands it the rest then (or at once, when there are so
 many pages that waiting for it pays).
 
+The pool is a helper, never a point of failure: if it cannot start, or one of its
+processes dies (killed for memory, say), the pages it had not read are read in the
+desk's own process, the caller says so in one line, and the next batch of work starts a
+new pool. Its processes ignore SIGINT: a Ctrl-C reaches the whole process group, and a
+stop is the desk's to decide (it finishes the article in hand). SIGTERM they obey, as
+the pool itself uses it to end a process left running when another died.
+
 forkserver, not fork: the desk's process has threads (the heartbeat, progress bars,
 the language model loading), and a process forked from it could inherit a lock one of
 them held.
@@ -18,9 +25,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 
 from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
 
@@ -36,8 +46,25 @@ WAIT_FOR_POOL = 1000
 START_EARLY = 300
 
 
-def _started() -> None:
-    """A task that returns once its process is up."""
+#: How many rounds of warm-up tasks are sent before the pool is taken as up anyway.
+_WARM_ROUNDS = 50
+
+
+class PoolFailed(Exception):
+    """The pool could not read the pages it was given: it did not start, or one of its
+    processes died. The pool is reset; the pages are to be read another way."""
+
+
+def _ignore_ctrl_c() -> None:
+    """Each pool process leaves SIGINT to the desk (see the module's note)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> int:
+    """A task that says which process ran it, once that process is up; it lasts a tenth
+    of a second, so that tasks sent together go to different processes."""
+    time.sleep(0.1)
+    return os.getpid()
 
 
 class PagesPool:
@@ -58,17 +85,23 @@ class PagesPool:
         """Whether every process is up, so that reading on the pool waits for nothing."""
         return self._ready.is_set()
 
+    @property
+    def process_ids(self) -> list[int]:
+        """The ids of the pool's processes started so far (none before ``start``)."""
+        with self._lock:
+            executor = self._executor
+        return sorted(executor._processes or {}) if executor is not None else []
+
     def wait(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for the pool to be ready; whether it is."""
         return self._ready.wait(timeout)
 
-    def _pool(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["__main__", "foreigndesk.executors.pool_server"])
-                self._executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
-            return self._executor
+    def _new_executor(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", "foreigndesk.executors.pool_server"])
+        return ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=context, initializer=_ignore_ctrl_c
+        )
 
     def start(self) -> None:
         """Start the processes in a background thread (once); returns at once."""
@@ -76,28 +109,55 @@ class PagesPool:
             if self._starting or self._executor is not None:
                 return
             self._starting = True
-        threading.Thread(target=self._start, name="pages-pool-start", daemon=True).start()
+            executor = self._executor = self._new_executor()
+        threading.Thread(
+            target=self._warm, args=(executor,), name="pages-pool-start", daemon=True
+        ).start()
 
-    def _start(self) -> None:
+    def _warm(self, executor: ProcessPoolExecutor) -> None:
+        """Start every process of ``executor``; the pool is ready when all are up."""
+        seen: set[int] = set()
         try:
-            pool = self._pool()
-            wait([pool.submit(_started) for _ in range(self.processes)])
-        except Exception:  # the extract stage starts it again, and says what went wrong
-            logger.warning("the pool that reads pages did not start", exc_info=True)
-            return
-        finally:
-            with self._lock:
-                self._starting = False
-        self._ready.set()
+            # Until every process has answered: one may take two tasks while the other
+            # is still starting.
+            for _ in range(_WARM_ROUNDS):
+                started = [executor.submit(_started) for _ in range(self.processes)]
+                seen.update(f.result() for f in started)
+                if len(seen) >= self.processes:
+                    break
+            up = len(seen) >= self.processes
+        except Exception:  # closed meanwhile, or no process could be made
+            logger.info("the pool that reads pages did not start", exc_info=True)
+            up = False
+        with self._lock:
+            self._starting = False
+            if up and self._executor is executor:
+                self._ready.set()
 
     def read(self, jobs: Sequence[PageJob]) -> Iterator[Extraction | str]:
-        """What each page holds, in the order of ``jobs``."""
-        self.pages_read += len(jobs)
-        return self._pool().map(extract_page_job, jobs, chunksize=16)
-
-    def close(self) -> None:
+        """What each page holds, in the order of ``jobs``; PoolFailed, after resetting the
+        pool, when it cannot read them (see the module's note)."""
         with self._lock:
-            if self._executor is not None:
-                self._executor.shutdown()
+            executor = self._executor = self._executor or self._new_executor()
+        self.pages_read += len(jobs)
+        try:
+            yield from executor.map(extract_page_job, jobs, chunksize=16)
+        except Exception as exc:  # BrokenProcessPool, or a process that could not start
+            self._reset(executor)
+            raise PoolFailed(f"{type(exc).__name__}: {exc}" if str(exc) else repr(exc)) from exc
+
+    def _reset(self, executor: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is executor:
                 self._executor = None
                 self._ready.clear()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the pool's processes, if any were started; a later ``start`` makes new
+        ones."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self._ready.clear()
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)

@@ -1,8 +1,8 @@
 """Reading one stored page: the pure, CPU-bound half of the extract stage.
 
-It lives apart from the stage (stages/extract.py) so that a process reading pages
-imports the extractor and nothing of the store: the pool's processes start in half the
-time (executors/pages_pool.py).
+It lives apart from the stage (stages/extract.py) so that reading a page needs nothing
+of the store: the pool's processes are handed a ``PageJob`` and give back an
+``Extraction`` (executors/pages_pool.py).
 """
 
 from __future__ import annotations

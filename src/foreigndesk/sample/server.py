@@ -1,8 +1,14 @@
-"""A static file server on loopback, in a background thread."""
+"""A static file server on loopback, in a background thread.
+
+It answers as web servers do, HTTP/1.1 with connections kept open between requests; when
+it stops, it closes them too, so a client holding one sees the site gone, as it would.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -37,14 +43,41 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         return super().send_head()
 
 
+class _Server(ThreadingHTTPServer):
+    """Keeps the connections it has open, to close them when it stops."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._open_lock:
+            still_open, self._open = self._open, set()
+        for connection in still_open:
+            with contextlib.suppress(OSError):  # the client has closed it already
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 def make_server(
     directory: Path, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0
 ) -> ThreadingHTTPServer:
     handler_class = type("Handler", (_QuietHandler,), {"delay": delay})
     handler = functools.partial(handler_class, directory=str(directory))
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)
 
 
 @contextmanager

@@ -96,17 +96,23 @@ _PARTICLES = _word_set(
     """
 )
 
-#: Articles and the prepositions fused with one: a run of capitalised words after one is a
-#: thing, not a person ("the Harbour Trust", "das Land Niedersachsen"), since names of
-#: people take none. Name particles ("von der Leyen", "de la Cruz") are not counted: the
-#: word before one is a particle too.
-_DETERMINERS = _word_set(
-    """
-    the a an der die das den dem des ein eine einen einem einer eines im am vom zum zur
-    beim ins le la les un une du au aux el los las una al il lo gli uno della dello
-    degli delle o os as um uma het een
-    """
-)
+#: Each language's articles (and the prepositions fused with one): the capitalised word
+#: right after one is a thing, not a person ("the Harbour Trust", "das Land
+#: Niedersachsen"), and a name may follow it in apposition ("die Ärztin Anna Schulz").
+#: Only where names of people take no article: not Portuguese ("a Maria Silva") nor
+#: Italian's "la" ("la Meloni"); not words that are also name particles in the language
+#: ("de" in Dutch). A language not listed has no such rule; a text of no language given is
+#: read as English.
+_ARTICLES = {
+    "en": _word_set("the a an"),
+    "de": _word_set(
+        "der die das den dem des ein eine einen einem einer eines im am vom zum zur beim ins"
+    ),
+    "fr": _word_set("le la les un une du au aux"),
+    "es": _word_set("el los las un una al del"),
+    "it": _word_set("il lo gli uno un del dello degli"),
+    "nl": _word_set("het een"),
+}
 
 #: Languages that capitalise every noun: there a word alone after an article ("die Fähre")
 #: is a noun, not a surname (English writes "the Cruz family" of people too).
@@ -127,7 +133,11 @@ def crosses_scripts(source_lang: str, target_lang: str) -> bool:
 
 
 def _script(lang: str) -> str:
-    return _SCRIPTS.get(base_language(lang), "Latn")
+    """The script a language tag's text is written in: its script subtag when it has one
+    ("sr-Latn"), else the language's usual script."""
+    subtags = lang.replace("_", "-").split("-")
+    named = [t.title() for t in subtags[1:] if len(t) == 4 and t.isalpha()]
+    return named[0] if named else _SCRIPTS.get(base_language(lang), "Latn")
 
 
 def _is_capitalised(word: str) -> bool:
@@ -181,11 +191,24 @@ def _placed_runs(words: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
         yield start, run
 
 
-def _after_determiner(words: Sequence[str], start: int) -> bool:
+def _after_article(words: Sequence[str], start: int, articles: Collection[str]) -> bool:
     """Whether the word before ``words[start]`` is an article ("the Trust", "die Fähre"),
     not a particle of a name ("von der Leyen")."""
     before = words[start - 1].lower() if start > 0 else ""
-    return before in _DETERMINERS and not (start > 1 and words[start - 2] in _PARTICLES)
+    return before in articles and not (start > 1 and words[start - 2] in _PARTICLES)
+
+
+def _after_its_article(
+    run: list[str], words: Sequence[str], start: int, articles: Collection[str]
+) -> list[str]:
+    """``run`` without the word an article belongs to, and the article itself when it
+    opens a sentence: "the Harbour Trust" → "Trust", "Die Ärztin Anna Schulz" → "Anna
+    Schulz"."""
+    if _after_article(words, start, articles):
+        return run[1:]
+    if run[0].lower() in articles:
+        return run[2:]
+    return run
 
 
 def _headline_case(words: Sequence[str]) -> bool:
@@ -201,7 +224,9 @@ def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
     """The people ``texts`` (an article's title and paragraphs, in order, written in
     ``lang``) name in full, in the order first named: see the module's docstring for how
     a person is told."""
-    nouns_capitalised = base_language(lang or "") in _NOUNS_CAPITALISED
+    language = base_language(lang or "en")
+    articles = _ARTICLES.get(language, frozenset())
+    nouns_capitalised = language in _NOUNS_CAPITALISED
     words_by_text = [_words(text) for text in texts]
     every = [word for words in words_by_text for word in words]
     lower = {word.lower() for word in every if word[:1].islower()}
@@ -213,8 +238,8 @@ def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
             titled = [index for index, word in enumerate(run) if word in _TITLES]
             if titled:
                 run = run[titled[-1] + 1 :]
-            elif _after_determiner(words, start):
-                continue  # "the European Commission", "das Land Niedersachsen"
+            else:
+                run = _after_its_article(run, words, start, articles)
             while run and run[0] in _NOT_NAMES:
                 run = run[1:]
             while run and run[-1] in _PARTICLES:
@@ -229,7 +254,7 @@ def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
     alone: set[str] = set()
     for words in words_by_text:
         for start, run in _placed_runs(words):
-            if len(run) == 1 and not (nouns_capitalised and _after_determiner(words, start)):
+            if len(run) == 1 and not (nouns_capitalised and _after_article(words, start, articles)):
                 alone.add(run[0])
             elif len(run) == 2 and run[0] in _TITLES:
                 alone.add(run[1])
