@@ -125,13 +125,15 @@ class PagesPool:
                 seen.update(f.result() for f in started)
                 if len(seen) >= self.processes:
                     break
-            up = len(seen) >= self.processes
         except Exception:  # closed meanwhile, or no process could be made
-            logger.info("the pool that reads pages did not start", exc_info=True)
-            up = False
+            logger.warning("the pool that reads pages did not start", exc_info=True)
+            with self._lock:
+                self._starting = False
+            self._reset(executor)  # a later start tries again
+            return
         with self._lock:
             self._starting = False
-            if up and self._executor is executor:
+            if self._executor is executor:
                 self._ready.set()
 
     def read(self, jobs: Sequence[PageJob]) -> Iterator[Extraction | str]:
