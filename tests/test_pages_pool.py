@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,3 +160,42 @@ def test_when_the_pool_fails_the_desk_reads_the_pages_itself_and_says_so(
     assert "the pool that reads pages stopped" in warning
     assert "3 pages it had not read are read in this process" in warning
     desk.store.close()
+
+
+def test_the_pool_ends_when_the_desk_is_killed(tmp_path: Path) -> None:
+    desk = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from foreigndesk.executors.pages_pool import PagesPool\n"
+            "pool = PagesPool(2)\n"
+            "pool.start()\n"
+            "assert pool.wait(120)\n"
+            "print(*pool.process_ids, flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert desk.stdout is not None
+    pids = [int(p) for p in desk.stdout.readline().split()]
+    assert len(pids) == 2
+
+    desk.kill()
+    desk.wait()
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in pids)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its parent does not)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return status != "Z"

@@ -55,9 +55,21 @@ class PoolFailed(Exception):
     processes died. The pool is reset; the pages are to be read another way."""
 
 
-def _ignore_ctrl_c() -> None:
-    """Each pool process leaves SIGINT to the desk (see the module's note)."""
+def _prepare_process() -> None:
+    """Each pool process leaves SIGINT to the desk (see the module's note), and ends when
+    the desk that made it is gone: killed (``kill -9``), the desk cannot stop it, and a
+    pool process waiting for work would otherwise wait for ever (the pool's server, its
+    parent, lives as long as any of them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    desk = multiprocessing.parent_process()
+    if desk is None:
+        return
+
+    def exit_with_the_desk() -> None:
+        desk.join()  # returns when the desk's end of the pipe between them closes
+        os._exit(0)
+
+    threading.Thread(target=exit_with_the_desk, name="desk-watch", daemon=True).start()
 
 
 def _started() -> int:
@@ -100,7 +112,7 @@ class PagesPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["__main__", "foreigndesk.executors.pool_server"])
         return ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_ignore_ctrl_c
+            max_workers=self.processes, mp_context=context, initializer=_prepare_process
         )
 
     def start(self) -> None:
