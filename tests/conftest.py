@@ -4,6 +4,7 @@ in temporary folders. Nothing here reaches outside the machine."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,14 +59,21 @@ def config_path(tmp_path: Path) -> Path:
     return write_config(tmp_path)
 
 
-@pytest.fixture
-def desk(config_path: Path) -> Iterator[Desk]:
-    settings = load_settings(config_path)
+@contextmanager
+def desk_of(config: Path) -> Iterator[Desk]:
+    """The desk of ``config``, its store closed afterwards."""
+    settings = load_settings(config)
     store = Store.open(settings.database_url)
     try:
         yield Desk(settings, store)
     finally:
         store.close()
+
+
+@pytest.fixture
+def desk(config_path: Path) -> Iterator[Desk]:
+    with desk_of(config_path) as opened:
+        yield opened
 
 
 def invoke(*args: object) -> Result:

@@ -72,6 +72,15 @@ def start_worker(folder: Path, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Ask every worker still running to stop (SIGTERM to its process group), then wait."""
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in workers:
+        process.wait(timeout=60)
+
+
 def query(database_url: str, sql: str) -> list[tuple[object, ...]]:
     engine = create_engine(database_url)
     try:
@@ -114,11 +123,7 @@ def desk_and_workers(
     try:
         yield folder, workers
     finally:
-        for process in workers:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in workers:
-            process.wait(timeout=60)
+        stop_workers(workers)
 
 
 def test_two_workers_take_the_sample_through_every_stage_once(
@@ -233,11 +238,7 @@ def test_workers_on_the_load_web_keep_each_site_to_its_limit_and_fetch_each_page
             answers = web.answers()
             most = web.max_in_flight()
         finally:
-            for process in workers:
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
-            for process in workers:
-                process.wait(timeout=60)
+            stop_workers(workers)
 
     pages = [(a.host, a.path) for a in answers if a.kind == "ok" and a.path.startswith("/a/")]
     assert sorted(pages) == sorted(good)  # every good page once, none twice

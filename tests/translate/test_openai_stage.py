@@ -9,11 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from foreigndesk.config import load_settings
 from foreigndesk.models import ArticleStatus
 from foreigndesk.pipeline import Desk
-from foreigndesk.store import Store
-from tests.conftest import write_config
+from tests.conftest import desk_of, write_config
 from tests.fakes.openai import OpenAIFake, find_segments, last_user_text, translation_responder
 
 POISON = "The oven took four months to build."
@@ -28,12 +26,8 @@ def japanese_desk(folder: Path, fake: OpenAIFake) -> Iterator[Desk]:
         fetch={"retry_base_seconds": 0.0},
         translate={"engine": "openai", "mode": "full", "openai": {"api_url": f"{fake.url}/v1"}},
     )
-    settings = load_settings(config)
-    store = Store.open(settings.database_url)
-    try:
-        yield Desk(settings, store)
-    finally:
-        store.close()
+    with desk_of(config) as desk:
+        yield desk
 
 
 def test_an_echoed_paragraph_is_not_stored_and_the_article_says_why(
