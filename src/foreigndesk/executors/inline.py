@@ -290,25 +290,31 @@ class InlineExecutor:
         pending = jobs()
         for job in pending:
             if parallel and (pool.ready or wait_for_pool):
-                rest = [job, *pending]
-                read = 0
-                try:
-                    for extraction in pool.read(rest):
-                        yield rest[read], extraction
-                        read += 1
-                except PoolFailed as exc:
-                    if ctx.stopping.is_set():
-                        return  # a stop signal reached the pool's processes too
-                    ctx.reporter.warning(
-                        f"the pool that reads pages stopped ({exc}); the {len(rest) - read}"
-                        " pages it had not read are read in this process, and the next"
-                        " batch starts a new pool — if this repeats, check the machine's"
-                        " memory or set workers.processes = 1"
-                    )
-                    for left in rest[read:]:
-                        yield left, extract_page_job(left)
+                yield from self._read_on_pool([job, *pending])
                 return
             yield job, extract_page_job(job)
+
+    def _read_on_pool(self, jobs: list[PageJob]) -> Iterator[tuple[PageJob, Extraction | str]]:
+        """``jobs`` read on the pool, in order; if the pool fails, what it had not read is
+        read here, with one warning line (none when the desk is stopping: the signal
+        reached the pool's processes too)."""
+        ctx = self.ctx
+        read = 0
+        try:
+            for extraction in self.pages_pool.read(jobs):
+                yield jobs[read], extraction
+                read += 1
+        except PoolFailed as exc:
+            if ctx.stopping.is_set():
+                return
+            ctx.reporter.warning(
+                f"the pool that reads pages stopped ({exc}); the {len(jobs) - read} pages it"
+                " had not read are read in this process, and the next batch starts a new"
+                " pool — if this repeats, check the machine's memory or set"
+                " workers.processes = 1"
+            )
+            for left in jobs[read:]:
+                yield left, extract_page_job(left)
 
     def close(self) -> None:
         """Stop the pool's processes, if any were started."""

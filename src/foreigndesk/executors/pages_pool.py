@@ -87,7 +87,6 @@ class PagesPool:
         self.processes = processes
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
-        self._starting = False
         self._ready = threading.Event()
         #: Pages handed to the pool since it was made: how much of the reading it did.
         self.pages_read = 0
@@ -118,9 +117,8 @@ class PagesPool:
     def start(self) -> None:
         """Start the processes in a background thread (once); returns at once."""
         with self._lock:
-            if self._starting or self._executor is not None:
+            if self._executor is not None:
                 return
-            self._starting = True
             executor = self._executor = self._new_executor()
         threading.Thread(
             target=self._warm, args=(executor,), name="pages-pool-start", daemon=True
@@ -139,12 +137,9 @@ class PagesPool:
                     break
         except Exception:  # closed meanwhile, or no process could be made
             logger.warning("the pool that reads pages did not start", exc_info=True)
-            with self._lock:
-                self._starting = False
             self._reset(executor)  # a later start tries again
             return
         with self._lock:
-            self._starting = False
             if self._executor is executor:
                 self._ready.set()
 
