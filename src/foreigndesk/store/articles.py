@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
-    Table,
     bindparam,
     delete,
     func,
@@ -36,6 +35,7 @@ from foreigndesk.store.tables import (
     BlockRow,
     FindingRow,
     SourceRow,
+    table_of,
     utcnow,
 )
 
@@ -45,7 +45,7 @@ MAX_RETRY_DELAY = timedelta(days=1)
 # Extraction's statements, built once: it stores thousands of articles a run, and building
 # a statement (and its cache key) cost more than SQLite took to run it. Core statements
 # on the tables, no ORM objects.
-_ARTICLES, _BLOCKS = cast(Table, ArticleRow.__table__), cast(Table, BlockRow.__table__)
+_ARTICLES, _BLOCKS = table_of(ArticleRow), table_of(BlockRow)
 _DELETE_BLOCKS = delete(_BLOCKS).where(_BLOCKS.c.article_id == bindparam("article"))
 _INSERT_BLOCKS = insert(_BLOCKS)
 #: The first earlier article (not a copy itself) with the same text, canonical URL, or

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, or_, update
+from sqlalchemy import CursorResult, bindparam, or_, update
 from sqlalchemy.orm import Session
 
 from foreigndesk.models import ArticleStatus
 from foreigndesk.store.claims import ClaimLost
-from foreigndesk.store.tables import ArticleRow, SourceRow
+from foreigndesk.store.tables import ArticleRow, SourceRow, table_of
 
 if TYPE_CHECKING:
     from foreigndesk.store.repository import Store
@@ -41,7 +41,7 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-_ARTICLES = cast(Table, ArticleRow.__table__)
+_ARTICLES = table_of(ArticleRow)
 #: ``hold``'s statement, built once: it opens every commit of every stage, and building
 #: it each time cost more than running it.
 _HOLD = (

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -415,3 +416,11 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(256), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+def table_of(row: type[Base]) -> Table:
+    """A row class's table, for Core statements built once on a hot path (typed: the
+    ORM's ``__table__`` is typed as any FROM clause)."""
+    table = row.__table__
+    assert isinstance(table, Table)
+    return table
