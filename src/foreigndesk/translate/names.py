@@ -161,14 +161,9 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def _runs(words: Sequence[str]) -> Iterable[list[str]]:
-    """Each maximal run of capitalised words, with the particles a name may hold inside it."""
-    for _, run in _placed_runs(words):
-        yield run
-
-
-def _placed_runs(words: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
-    """``_runs``, each with the index of its first word."""
+def _runs(words: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
+    """Each maximal run of capitalised words, with the particles a name may hold inside
+    it, and the index of its first word."""
     index = 0
     while index < len(words):
         if not _is_capitalised(words[index]):
@@ -234,7 +229,7 @@ def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
     for words in words_by_text:
         if _headline_case(words):
             continue  # "How Harbour Towns Prepare": every word capitalised, no name told
-        for start, run in _placed_runs(words):
+        for start, run in _runs(words):
             titled = [index for index, word in enumerate(run) if word in _TITLES]
             if titled:
                 run = run[titled[-1] + 1 :]
@@ -253,7 +248,7 @@ def people_named(texts: Iterable[str], lang: str | None = None) -> list[str]:
     # A word of a name alone ("Roe added", "George says"), or after a title ("Dr Roe").
     alone: set[str] = set()
     for words in words_by_text:
-        for start, run in _placed_runs(words):
+        for start, run in _runs(words):
             if len(run) == 1 and not (nouns_capitalised and _after_article(words, start, articles)):
                 alone.add(run[0])
             elif len(run) == 2 and run[0] in _TITLES:
