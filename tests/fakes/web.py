@@ -56,6 +56,7 @@ class Exchange(BaseHTTPRequestHandler):
     """One request; a route writes its answer through it."""
 
     server: _Server
+    _counted = False
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -70,6 +71,7 @@ class Exchange(BaseHTTPRequestHandler):
             web.hits.append(Hit(self.host, self.path, dict(self.headers.items()), time.monotonic()))
             web.in_flight[self.host] = web.in_flight.get(self.host, 0) + 1
             web.peak[self.host] = max(web.peak.get(self.host, 0), web.in_flight[self.host])
+        self._counted = True
         try:
             route = web.routes.get((self.host, self.path)) or web.routes.get(("*", self.path))
             if route is None:
@@ -79,8 +81,16 @@ class Exchange(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up reading: what a size cap or deadline does
         finally:
-            with web.lock:
-                web.in_flight[self.host] -= 1
+            self._count_out()
+
+    def _count_out(self) -> None:
+        """The request is no longer in flight. ``reply`` counts out before it writes: a
+        client cannot send its next request before it has this answer, so ``peak`` never
+        counts a request whose answer is already out while its thread has yet to run."""
+        if self._counted:
+            self._counted = False
+            with self.server.web.lock:
+                self.server.web.in_flight[self.host] -= 1
 
     def reply(
         self,
@@ -94,6 +104,7 @@ class Exchange(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        self._count_out()
         self.end_headers()
         self.wfile.write(body)
 
