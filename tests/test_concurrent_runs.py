@@ -22,7 +22,9 @@ STATE = {
     "articles": "SELECT url, status, title, published FROM articles ORDER BY url",
     "memory": "SELECT key, target_text FROM translation_memory ORDER BY key",
     "posts": "SELECT slug, title, byline, body_html FROM posts ORDER BY slug",
-    "usage": "SELECT engine, calls, characters FROM engine_usage ORDER BY engine",
+    # Summed over months: a run that crosses the end of a month has a row in each.
+    "usage": "SELECT engine, SUM(calls), SUM(characters) FROM engine_usage"
+    " GROUP BY engine ORDER BY engine",
 }
 
 

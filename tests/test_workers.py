@@ -136,7 +136,7 @@ def test_two_workers_take_the_sample_through_every_stage_once(
 
     assert len(published) == 10
     # One apertium call per article: nothing was translated twice.
-    assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
+    assert query(database_url, "SELECT SUM(calls) FROM engine_usage") == [(10,)]
     assert (folder / "public" / "index.html").exists()
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
 
@@ -156,7 +156,7 @@ def test_a_worker_killed_mid_task_loses_nothing_and_doubles_nothing(
         published = wait_until_published(folder, database_url, 10)
 
     assert len(published) == 10
-    assert query(database_url, "SELECT calls FROM engine_usage") == [(10,)]
+    assert query(database_url, "SELECT SUM(calls) FROM engine_usage") == [(10,)]
 
 
 def empty_services(database_url: str, broker_url: str) -> None:

@@ -55,7 +55,7 @@ def test_no_answer_within_the_deadline_is_a_timeout(web: FixtureWeb) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="not fetched within 1 s"):
         get(web.url("slow.test", "/a.html"), timeout=1.0)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # stopped at the deadline, not when the page ended
 
 
 def test_a_slow_drip_hits_the_same_deadline(web: FixtureWeb) -> None:
@@ -64,7 +64,7 @@ def test_a_slow_drip_hits_the_same_deadline(web: FixtureWeb) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="not fetched within 1 s"):
         get(web.url("slow.test", "/a.html"), timeout=1.0)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # stopped at the deadline, not when the page ended
 
 
 @pytest.mark.parametrize("status", [500, 404])
