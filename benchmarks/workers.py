@@ -37,11 +37,15 @@ more than once (expected 0; a segment the killed worker had in flight at the mom
 kill is necessarily sent again, as its translation was never stored: those are counted
 apart in ``double_in_flight_at_kill``), and ``kill_seconds`` the wall time of that run.
 
-Settings that differ from a desk's defaults: ``workers.lease_seconds = 10`` (as in
+Settings that differ from a desk's defaults: ``translate.mode = "full"`` (DeepL bills, so
+the default ``auto`` would triage: translate each article's title and summary and stop at
+``triaged`` until an editor picks it; the work measured here is translating whole
+articles), ``workers.lease_seconds = 10`` (as in
 tests/test_workers.py, so a dead worker's claims lapse soon), ``fetch.host_delay = 0`` and
 loopback allowed (tests/conftest.py's write_config), PostgreSQL with ``fsync=off``
-(tests/postgres.py), Redis without persistence (tests/redis_server.py). Everything listens
-on 127.0.0.1 and every process and server is stopped at the end.
+(tests/postgres.py), Redis without persistence (tests/redis_server.py). PostgreSQL listens
+on a Unix socket in its own folder, everything else on 127.0.0.1; every process and server
+is stopped at the end.
 
 Run: ``.venv/bin/python benchmarks/workers.py``. The last line is one JSON object.
 """
@@ -395,6 +399,7 @@ def main() -> None:
             workers={"broker_url": broker_url, "lease_seconds": 10},
             translate={
                 "engine": "deepl",
+                "mode": "full",
                 "deepl": DeepLSettings(api_url=fake.url, key_env=KEY_ENV),
             },
         )

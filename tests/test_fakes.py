@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -61,18 +62,22 @@ def test_segments_are_found_in_a_prompt() -> None:
 # -- the shared machinery ---------------------------------------------------------------------
 
 
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for ``condition``; the deadline is far beyond any slow machine, never the point."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"waited 30 s for {what}"
+        time.sleep(0.01)
+
+
 def test_latency_and_a_queueing_concurrency_limit() -> None:
-    # Half a second per request: time enough for all four threads, released together, to
-    # have sent theirs before the first answer, however busy the machine.
     with LibreTranslateFake(latency=0.5, concurrency_limit=2) as fake:
-        barrier = threading.Barrier(4)
-        starts: list[float] = []
+        fake.hold = threading.Event()
         ends: list[float] = []
 
         def call() -> None:
-            with httpx.Client(base_url=fake.url) as client:
-                barrier.wait()
-                starts.append(time.monotonic())
+            # The timeout outlasts the wait for the gate below.
+            with httpx.Client(base_url=fake.url, timeout=60) as client:
                 reply = client.post("/translate", json={"q": "x", "source": "en", "target": "ja"})
                 assert reply.status_code == 200
                 ends.append(time.monotonic())
@@ -80,35 +85,74 @@ def test_latency_and_a_queueing_concurrency_limit() -> None:
         threads = [threading.Thread(target=call) for _ in range(4)]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            # All four are in the fake at once, held at its gate, before any is answered.
+            wait_until(lambda: fake.max_in_flight == 4, "four requests in flight")
+        finally:
+            released = time.monotonic()
+            fake.hold.set()
+            for thread in threads:
+                thread.join()
     assert len(ends) == 4
     assert fake.max_in_flight == 4  # what the client sent at once, queued or not
-    # Two slots, four requests of 500 ms each: no more than two can be answered within the
-    # first second after the first was sent. A lower bound from the earliest send, so a
-    # thread that a busy machine woke late cannot make it look faster than it was.
-    assert sorted(ends)[2] - min(starts) >= 0.99
+    # Two slots, four requests of 500 ms each, all let go together: no more than two can be
+    # answered within the first second after the release (the latency starts after it).
+    assert sorted(ends)[2] - released >= 0.99
 
 
 def test_a_rejecting_concurrency_limit_answers_429_with_retry_after() -> None:
-    with OpenAIFake(api_key=None, latency=0.3, concurrency_limit=1, over_limit="reject") as fake:
-        barrier = threading.Barrier(3)
+    with OpenAIFake(api_key=None, concurrency_limit=1, over_limit="reject") as fake:
+        # The first request stays in flight at the gate while the other two arrive; the
+        # limit decides on arrival, so they are rejected.
+        fake.hold = threading.Event()
         replies: list[httpx.Response] = []
 
         def call() -> None:
-            with httpx.Client(base_url=fake.url) as client:
-                barrier.wait()
+            with httpx.Client(base_url=fake.url, timeout=60) as client:
                 replies.append(client.get("/v1/models"))
 
         threads = [threading.Thread(target=call) for _ in range(3)]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            wait_until(lambda: len(fake.requests) == 3, "three requests")
+        finally:
+            fake.hold.set()
+            for thread in threads:
+                thread.join()
     assert sorted(r.status_code for r in replies) == [200, 429, 429]
     rejected = [r for r in replies if r.status_code == 429]
     assert all(r.headers["Retry-After"] == "1" for r in rejected)
     assert rejected[0].json()["error"]["code"] == "rate_limit_exceeded"
+
+
+def test_reset_and_stop_release_requests_held_at_the_gate() -> None:
+    statuses: list[int] = []
+
+    def call(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            reply = client.post("/translate", json={"q": "x", "source": "en", "target": "ja"})
+            statuses.append(reply.status_code)
+
+    with LibreTranslateFake() as fake:
+        for release in ("reset", "stop"):
+            gate = fake.hold = threading.Event()
+            thread = threading.Thread(target=call, args=(fake.url,))
+            thread.start()
+            try:
+                wait_until(lambda: len(fake.requests) == 1, "the request")
+                getattr(fake, release)()
+                thread.join(timeout=30)
+                assert not thread.is_alive(), f"{release} left the request held"
+                # reset removes the gate (opening it); stop leaves it to the test.
+                assert (fake.hold is None, gate.is_set()) == (
+                    (True, True) if release == "reset" else (False, False)
+                )
+            finally:
+                gate.set()
+                thread.join()
+    assert statuses == [200, 200]
+    assert fake.errors == []
 
 
 def test_connection_faults() -> None:

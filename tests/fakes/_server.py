@@ -14,6 +14,13 @@ the service. A test controls it through plain attributes and methods:
   concurrent request (``over_limit="queue"``, like a server with four slots) or rejects it with
   429 (``over_limit="reject"``, like a rate limiter). ``fake.max_in_flight`` is the largest
   number of requests the fake was handling at once.
+- ``fake.hold = threading.Event()`` is a release gate: a request that arrives while the event
+  is not set waits, counted in flight and with its outcome (a rejection by the concurrency
+  limit included) already decided, until the test calls ``fake.hold.set()``; only then do the
+  limit's queue, the latency and any fault delay start. A test waits for the requests it
+  expects (``len(fake.requests)``, ``fake.max_in_flight``), then releases them, so what it
+  asserts about concurrency does not depend on how fast the machine started the clients.
+  ``fake.reset()`` and ``fake.stop()`` release held requests (``reset`` also removes the gate).
 - ``fake.requests`` lists every request received (method, path, query, headers, raw and parsed
   body, arrival time, the fault it met), including those a fault answered.
 - ``fake.errors`` holds exceptions raised inside the fake itself: a test that sees one has found
@@ -193,6 +200,8 @@ class FakeService:
         self.latency = latency
         self.concurrency_limit = concurrency_limit
         self.over_limit = over_limit
+        #: The release gate (see the module's docstring); None lets requests through.
+        self.hold: threading.Event | None = None
         self.routes: list[Route] = []
         self.errors: list[BaseException] = []
         self.max_in_flight = 0
@@ -224,7 +233,7 @@ class FakeService:
         return self
 
     def stop(self) -> None:
-        """Stop serving; requests still waiting on a delay are released at once."""
+        """Stop serving; requests still waiting on a delay or the gate are released at once."""
         self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
@@ -284,7 +293,13 @@ class FakeService:
         ]
 
     def reset(self) -> None:
-        """Forget requests, faults, errors and the in-flight maximum; keep the state."""
+        """Forget requests, faults, errors, the in-flight maximum and the gate; keep the state.
+
+        Requests the gate is holding are released, to be answered as usual.
+        """
+        gate, self.hold = self.hold, None
+        if gate is not None:
+            gate.set()
         with self._lock:
             self._requests.clear()
             self._faults.clear()
@@ -328,6 +343,7 @@ class FakeService:
         slot = self._slots if not rejected else None
         action: Action = "respond"
         try:
+            self._wait_at_gate()
             if rejected:
                 reply = self._with_headers(
                     self.error_reply(
@@ -363,6 +379,15 @@ class FakeService:
             if fault.path is None or fault.path in path:
                 return self._faults.pop(index)
         return None
+
+    def _wait_at_gate(self) -> None:
+        gate = self.hold
+        if gate is None:
+            return
+        # Woken at once by the gate; the stop flag is looked at every 50 ms, as the server
+        # itself polls for shutdown.
+        while not gate.wait(0.05) and not self._stopping.is_set():
+            pass
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:
