@@ -3,6 +3,7 @@ the desk again ends in exactly the state of one uninterrupted run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from foreigndesk.sample import serve_directory
 from tests.conftest import write_config
+from tests.fakes.slow_site import SlowSite, serve_slow_site
 
 DESK_STATE = {
     "articles": "SELECT url, status, title, published, authors, error FROM articles ORDER BY url",
@@ -29,10 +30,10 @@ DESK_STATE = {
 
 
 @pytest.fixture(scope="module")
-def slow_sample_url() -> Iterator[str]:
-    # A slow site gives the test time to kill the run while it is fetching.
-    with serve_directory(delay=0.15) as url:
-        yield url
+def slow_site() -> Iterator[SlowSite]:
+    # Every answer takes 0.15 s at least: a run fetches slowly (see the 'fetching' case).
+    with serve_slow_site(delay=0.15) as site:
+        yield site
 
 
 def start_run(folder: Path) -> subprocess.Popen[bytes]:
@@ -92,51 +93,74 @@ def state(folder: Path) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def reference_state(tmp_path_factory: pytest.TempPathFactory, slow_sample_url: str) -> object:
-    reference = new_desk(
-        tmp_path_factory.mktemp("crash") / "reference", f"{slow_sample_url}feed.xml"
-    )
+def reference_state(tmp_path_factory: pytest.TempPathFactory, slow_site: SlowSite) -> object:
+    reference = new_desk(tmp_path_factory.mktemp("crash") / "reference", f"{slow_site.url}feed.xml")
     run_to_end(reference)
     return state(reference)
 
 
 @pytest.mark.parametrize(
-    ("kill_when", "before_publishing"),
+    ("kill_when", "held", "before_publishing"),
     [
-        # The source is claimed from the moment its feed is asked for (a slow site).
+        # The source is claimed before its feed is asked for and until the feed has come:
+        # with the feed's answer held back, the run is killed while it is claimed.
         pytest.param(
-            "SELECT count(*) FROM sources WHERE claimed_by IS NOT NULL", True, id="discovering"
+            "SELECT count(*) FROM sources WHERE claimed_by IS NOT NULL",
+            ("/feed.xml", 0),
+            True,
+            id="discovering",
         ),
-        pytest.param("SELECT count(*) FROM articles WHERE status = 'fetched'", True, id="fetching"),
+        # Pages are stored in batches, at the latest when a page comes half a second after
+        # the oldest one waiting. With the last page held back, nine have come, two at a
+        # time and 0.15 s each, so over at least 0.6 s: some are stored, their articles
+        # 'fetched' until the stage ends, which it cannot while the last page is held.
         pytest.param(
-            "SELECT count(*) FROM articles WHERE status = 'extracted'", True, id="extracting"
+            "SELECT count(*) FROM articles WHERE status = 'fetched'",
+            ("/articles/", 9),
+            True,
+            id="fetching",
+        ),
+        pytest.param(
+            "SELECT count(*) FROM articles WHERE status = 'extracted'",
+            None,
+            True,
+            id="extracting",
         ),
         pytest.param(
             "SELECT count(*) FROM articles WHERE status IN ('translated', 'approved')",
+            None,
             True,
             id="translating",
         ),
         # The first post stored: the others, and the site's build, are still to come.
-        pytest.param("SELECT count(*) FROM posts", False, id="publishing"),
+        pytest.param("SELECT count(*) FROM posts", None, False, id="publishing"),
     ],
 )
 def test_a_killed_run_resumes_to_the_same_state(
     tmp_path: Path,
-    slow_sample_url: str,
+    slow_site: SlowSite,
     reference_state: object,
     kill_when: str,
+    held: tuple[str, int] | None,
     before_publishing: bool,
 ) -> None:
-    killed = new_desk(tmp_path / "killed", f"{slow_sample_url}feed.xml")
-    process = start_run(killed)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if (killed / "desk.db").exists() and count(killed, kill_when) >= 1:
-            break
-        time.sleep(0.01)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    """``held``: the answers the run waits on in that state (paths starting with, and how
+    many of them go out first), held back until it has been killed."""
+    killed = new_desk(tmp_path / "killed", f"{slow_site.url}feed.xml")
+    with slow_site.holding(*held) if held else contextlib.nullcontext() as gate:
+        process = start_run(killed)
+        if gate is not None:
+            assert gate.requested.wait(120), "the run never asked for the answer held back"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if (killed / "desk.db").exists() and count(killed, kill_when) >= 1:
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the run ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    if held:
+        assert count(killed, kill_when) >= 1, "the run was not in that state when killed"
     if before_publishing:
         published = count(killed, "SELECT count(*) FROM articles WHERE status = 'published'")
         assert published < 10, "the kill came too late to test anything"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from foreigndesk.pipeline import Desk
-from foreigndesk.sample import serve_directory
 from foreigndesk.watch import Watcher, seconds_until
 from tests.conftest import invoke, write_config
+from tests.fakes.slow_site import SlowSite, serve_slow_site
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -54,9 +54,9 @@ def test_a_stopped_watcher_returns_after_the_cycle_in_hand(desk: Desk, sample_ur
 
 
 @pytest.fixture(scope="module")
-def slow_sample_url() -> Iterator[str]:
-    with serve_directory(delay=0.2) as url:
-        yield url
+def slow_site() -> Iterator[SlowSite]:
+    with serve_slow_site(delay=0.2) as site:
+        yield site
 
 
 def count(folder: Path, table: str, where: str = "1") -> int:
@@ -69,27 +69,35 @@ def foreigndesk(folder: Path, *args: str) -> list[str]:
 
 
 def test_sigterm_stops_watch_between_articles_and_the_next_run_carries_on(
-    tmp_path: Path, slow_sample_url: str
+    tmp_path: Path, slow_site: SlowSite
 ) -> None:
+    """The site answers seven article pages, then holds the others back until watch has
+    stopped: the SIGTERM lands mid-fetch however slow the machine. Pages are stored in
+    batches, at the latest when a page comes half a second after the oldest one waiting;
+    the seven come two at a time, 0.2 s each, so over at least 0.6 s, and some are stored
+    before the stop."""
     write_config(tmp_path, desk={"auto_approve": True})
     subprocess.run(
-        foreigndesk(tmp_path, "source", "add", f"{slow_sample_url}feed.xml"),
+        foreigndesk(tmp_path, "source", "add", f"{slow_site.url}feed.xml"),
         check=True,
         capture_output=True,
     )
-    watch = subprocess.Popen(
-        foreigndesk(tmp_path, "watch", "--tick", "0.2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and watch.poll() is None:
-        if (tmp_path / "desk.db").exists() and count(tmp_path, "pages") >= 2:
-            break
-        time.sleep(0.02)
-    assert watch.poll() is None, "watch ended on its own"
-    watch.send_signal(signal.SIGTERM)
-    stdout, stderr = watch.communicate(timeout=30)
+    with slow_site.holding("/articles/", let_through=7) as gate:
+        watch = subprocess.Popen(
+            foreigndesk(tmp_path, "watch", "--tick", "0.2"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert gate.requested.wait(120), "watch never asked for the eighth page"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and watch.poll() is None:
+            if count(tmp_path, "pages") >= 2:
+                break
+            time.sleep(0.02)
+        assert watch.poll() is None, "watch ended on its own"
+        assert count(tmp_path, "pages") >= 2, "watch stored no pages while fetching"
+        watch.send_signal(signal.SIGTERM)
+        stdout, stderr = watch.communicate(timeout=30)
     assert watch.returncode == 0, stderr.decode()
     assert stdout.decode().rstrip().endswith("stopped")
     assert count(tmp_path, "pages") < 10, "the stop came too late to test anything"
