@@ -8,12 +8,10 @@ import contextlib
 import functools
 import sys
 import threading
-import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from foreigndesk.sample import SAMPLE_SITE
+from foreigndesk.sample.server import SAMPLE_SITE, SiteHandler, SiteServer, running
 
 
 class Gate:
@@ -48,17 +46,13 @@ class Gate:
         self._released.set()
 
 
-class SlowSite(ThreadingHTTPServer):
+class SlowSite(SiteServer):
     """The sample site on loopback, every answer ``delay`` seconds late, with a gate a test
     may set to hold some answers back (:meth:`holding`)."""
 
-    daemon_threads = True
-
     def __init__(self, delay: float) -> None:
-        super().__init__(
-            ("127.0.0.1", 0), functools.partial(_SlowSiteHandler, directory=str(SAMPLE_SITE))
-        )
-        self.delay = delay
+        handler = type("Handler", (_GatedHandler,), {"delay": delay})
+        super().__init__(("127.0.0.1", 0), functools.partial(handler, directory=str(SAMPLE_SITE)))
         self.gate: Gate | None = None
         self.url = f"http://127.0.0.1:{self.server_address[1]}/"
 
@@ -81,36 +75,19 @@ class SlowSite(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class _SlowSiteHandler(SimpleHTTPRequestHandler):
-    # As the bundled sample server answers: HTTP/1.1, connections kept open, feed types.
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    extensions_map = {  # noqa: RUF012 - the base class declares it as a plain dict
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".xml": "application/rss+xml",
-        ".svg": "image/svg+xml",
-    }
+class _GatedHandler(SiteHandler):
+    """The sample server's answers, after the delay and then the site's gate, if set."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_head(self) -> Any:
+    def wait_to_answer(self) -> None:
+        super().wait_to_answer()
         site = self.server
         assert isinstance(site, SlowSite)
-        time.sleep(site.delay)
         if site.gate is not None:
             site.gate.wait_turn(self.path)
-        return super().send_head()
 
 
 @contextlib.contextmanager
 def serve_slow_site(delay: float) -> Iterator[SlowSite]:
     site = SlowSite(delay)
-    thread = threading.Thread(target=site.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(site):
         yield site
-    finally:
-        site.shutdown()
-        site.server_close()
-        thread.join()

@@ -21,7 +21,9 @@ from typing import Any
 SAMPLE_SITE = Path(str(files("foreigndesk.sample") / "site"))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Answers quietly, with the feed's and the images' types, after ``delay`` seconds."""
+
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain dict
         **SimpleHTTPRequestHandler.extensions_map,
         ".xml": "application/rss+xml",
@@ -38,12 +40,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
     def send_head(self) -> Any:
-        if self.delay:
-            time.sleep(self.delay)
+        self.wait_to_answer()
         return super().send_head()
 
+    def wait_to_answer(self) -> None:
+        """What comes before each answer: the delay (a subclass may add to it)."""
+        if self.delay:
+            time.sleep(self.delay)
 
-class _Server(ThreadingHTTPServer):
+
+class SiteServer(ThreadingHTTPServer):
     """Keeps the connections it has open, to close them when it stops."""
 
     daemon_threads = True
@@ -74,10 +80,23 @@ class _Server(ThreadingHTTPServer):
 
 def make_server(
     directory: Path, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0
-) -> ThreadingHTTPServer:
-    handler_class = type("Handler", (_QuietHandler,), {"delay": delay})
+) -> SiteServer:
+    handler_class = type("Handler", (SiteHandler,), {"delay": delay})
     handler = functools.partial(handler_class, directory=str(directory))
-    return _Server((host, port), handler)
+    return SiteServer((host, port), handler)
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[None]:
+    """``server`` serving in a background thread for the duration of the block."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @contextmanager
@@ -86,11 +105,5 @@ def serve_directory(
 ) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 for the duration of the block; yields its base URL."""
     server = make_server(directory, port=port, delay=delay)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
