@@ -1,15 +1,16 @@
 """An edited syndicated copy is found as a near-duplicate; different articles are not.
 
 The store's LSH index is built with ``NUM_PERM`` permutations and the configured Jaccard
-threshold (0.8 by default); these tests check the signatures it will be fed.
+threshold (0.8 by default); these tests check the signatures it will be fed, that they
+are the ones earlier versions stored, and how the index is banded.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
-from datasketch import MinHashLSH  # type: ignore[import-untyped]
 
 from foreigndesk.extract import (
     NUM_PERM,
@@ -22,6 +23,7 @@ from foreigndesk.extract import (
     signature_values,
     similarity,
 )
+from foreigndesk.extract.lsh import BandedIndex, banding
 from foreigndesk.extract.near_duplicates import shingles
 from foreigndesk.models import Block, BlockKind
 
@@ -46,11 +48,41 @@ def test_different_articles_are_not() -> None:
 
 
 def test_an_lsh_index_finds_the_copy_and_only_the_copy() -> None:
-    index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    index: BandedIndex[str] = BandedIndex(THRESHOLD, NUM_PERM)
     for name in ("ferry-us.html", "allotment-gb.html", "market-es.html", "tea-ja-utf8.html"):
         index.insert(name, near_duplicate_signature(blocks_of(name)))
     found = index.query(near_duplicate_signature(blocks_of("ferry-syndicated.html")))
-    assert found == ["ferry-us.html"]
+    assert found == {"ferry-us.html"}
+    index.remove("ferry-us.html")
+    assert index.query(near_duplicate_signature(blocks_of("ferry-syndicated.html"))) == set()
+    with pytest.raises(ValueError, match="indexed already"):
+        index.insert("market-es.html", near_duplicate_signature(blocks_of("market-es.html")))
+
+
+def test_signatures_are_those_earlier_versions_stored() -> None:
+    """Stored signatures stay comparable: these are the bytes datasketch 2.0's
+    ``affine32`` MinHash gave (seed 1, 128 permutations) when the store kept them."""
+    expected = {
+        "ferry-us.html": "23aaa4c29caf6954610328bfd5ce7c1b9ac55784785d40daa0ca0e8dd6fbdb5d",
+        "ferry-syndicated.html": "8d99276c46a69298b6da4c9710a7b71c540cbb68a0f303a08489c66428e30cad",
+    }
+    for name, digest in expected.items():
+        data = signature_bytes(near_duplicate_signature(blocks_of(name)))
+        assert hashlib.sha256(data).hexdigest() == digest
+    empty = signature_bytes(near_duplicate_signature([]))
+    assert hashlib.sha256(empty).hexdigest() == (
+        "2d9ad807780d7e7ede906600643c4545703e12583de3b49e5b89109e7f713252"
+    )
+
+
+def test_the_banding_puts_the_step_of_its_curve_at_the_threshold() -> None:
+    """The (bands, rows) that weigh missed and false candidates equally, as *Mining of
+    Massive Datasets* derives them (and as datasketch's MinHashLSH chose them)."""
+    assert banding(0.5, 128) == (25, 5)
+    assert banding(0.8, 128) == (9, 13)
+    assert banding(0.95, 128) == (3, 42)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        banding(1.0, 128)
 
 
 def test_a_signature_survives_storage_as_integers() -> None:
@@ -59,6 +91,10 @@ def test_a_signature_survives_storage_as_integers() -> None:
     assert len(values) == NUM_PERM
     assert all(isinstance(v, int) for v in values)
     assert similarity(signature_from_values(values), signature) == 1.0
+    with pytest.raises(ValueError, match="32-bit"):
+        signature_from_values([1 << 32] * NUM_PERM)
+    with pytest.raises(ValueError, match="128 values, not 2"):
+        signature_from_values([1, 2])
 
 
 def test_images_do_not_count_only_text_does() -> None:

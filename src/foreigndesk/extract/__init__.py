@@ -7,11 +7,11 @@ may want on their own (dates, author names, URLs).
 
 from foreigndesk.extract.article import content_hash, extract_article
 from foreigndesk.extract.dates import parse_date
+from foreigndesk.extract.minhash import Signature
 from foreigndesk.extract.names import clean_names
 from foreigndesk.extract.near_duplicates import (
     NUM_PERM,
     NearDuplicateIndex,
-    Signature,
     near_duplicate_signature,
     signature_bytes,
     signature_from_bytes,

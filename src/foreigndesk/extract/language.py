@@ -19,6 +19,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from foreigndesk.extract.language_model import load_identifier
 from foreigndesk.models import Block, BlockKind
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ _loading = threading.Lock()
 
 
 def _identifier() -> Any:
-    """py3langid's model, loaded once per process (it takes about half a second); a
-    second thread asking while it loads waits for it instead of loading it again."""
+    """py3langid's model, loaded once per process (language_model.py); a second thread
+    asking while it loads waits for it instead of loading it again."""
     with _loading:
         return _load_identifier()
 
@@ -54,12 +55,7 @@ def preload_language_model() -> None:
 
 @lru_cache(maxsize=1)
 def _load_identifier() -> Any:
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    return load_identifier()
 
 
 def identify(text: str) -> str:

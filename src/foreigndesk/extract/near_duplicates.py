@@ -3,9 +3,9 @@
 A syndicated story arrives from several sources, each with its own headline, a sentence
 changed, a "first published by" line added: no two copies hash alike, but their word
 shingles mostly agree. A MinHash signature estimates the Jaccard similarity of two
-articles' shingle sets from 128 integers, and an LSH index over signatures (datasketch's
-``MinHashLSH``, with ``NUM_PERM`` permutations and the configured threshold) finds the
-earlier copy without comparing against every stored article.
+articles' shingle sets from 128 integers (minhash.py), and a banded LSH index over
+signatures (lsh.py, banded for the configured threshold) finds the earlier copy without
+comparing against every stored article.
 
 Shingles are runs of ``SHINGLE_WORDS`` consecutive words, case-folded. Scripts written
 without spaces (Chinese, Japanese) have no words to speak of, so each of their characters
@@ -22,25 +22,23 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeAlias
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
-
+from foreigndesk.extract import minhash
+from foreigndesk.extract.lsh import BandedIndex
+from foreigndesk.extract.minhash import Signature
 from foreigndesk.models import Block, BlockKind
 
 #: Permutations per signature: the LSH index must be built with the same number.
 NUM_PERM = 128
 #: The hash seed: signatures made with different seeds cannot be compared.
 SEED = 1
-#: datasketch's permutation scheme, pinned: hash values carry no trace of the scheme that
-#: made them, and stored signatures must be read back under the same one.
-SCHEME = "affine32"
 #: Words per shingle.
 SHINGLE_WORDS = 3
 #: The Jaccard similarity above which two articles are the same story (the default of
 #: the ``extract.near_duplicate_threshold`` setting).
 DEFAULT_THRESHOLD = 0.8
-#: The highest threshold datasketch's LSH can band ``NUM_PERM`` permutations for.
+#: The highest threshold the LSH is banded for: nearer 1 the best banding has one band
+#: of every value, and a copy with one shingle changed would not even be a candidate.
 MAX_LSH_THRESHOLD = 0.95
 #: A stored signature: ``NUM_PERM`` unsigned 64-bit little-endian integers.
 _PACKED = struct.Struct(f"<{NUM_PERM}Q")
@@ -58,9 +56,6 @@ _TEXT_KINDS = frozenset(
 #: One token per CJK character, one per run of other word characters.
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-
-#: datasketch ships no type information, so a signature is typed loosely here.
-Signature: TypeAlias = Any
 
 
 def words(text: str) -> list[str]:
@@ -82,27 +77,23 @@ def article_shingles(blocks: Iterable[Block]) -> set[str]:
 
 
 def near_duplicate_signature(blocks: Sequence[Block] | Iterable[Block]) -> Signature:
-    """The article's MinHash signature (``NUM_PERM`` integers, immutable)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    minhash.update_batch(s.encode("utf-8") for s in sorted(article_shingles(blocks)))
-    signature: Signature = LeanMinHash(minhash)
-    return signature
+    """The article's MinHash signature (``NUM_PERM`` integers, read-only)."""
+    return minhash.signature((s.encode("utf-8") for s in article_shingles(blocks)), NUM_PERM, SEED)
 
 
 def signature_values(signature: Signature) -> list[int]:
     """The signature as plain integers, for storing."""
-    return [int(v) for v in signature.hashvalues]
+    return [int(v) for v in signature]
 
 
 def signature_from_values(values: Iterable[int]) -> Signature:
     """A stored signature back from its integers."""
-    signature: Signature = LeanMinHash(seed=SEED, hashvalues=list(values), scheme=SCHEME)
-    return signature
+    return minhash.from_values(values, NUM_PERM)
 
 
 def similarity(a: Signature, b: Signature) -> float:
     """The estimated Jaccard similarity of the two articles' shingle sets (0 to 1)."""
-    return float(a.jaccard(b))
+    return minhash.jaccard(a, b)
 
 
 def signature_bytes(signature: Signature) -> bytes:
@@ -120,8 +111,8 @@ def signature_from_bytes(data: bytes) -> Signature:
 class NearDuplicateIndex:
     """Articles' signatures by article id, for finding the earlier copies of a story.
 
-    datasketch's LSH finds candidates in time independent of how many articles are
-    indexed, but its banding lets through pairs somewhat below the threshold (and misses
+    The LSH finds candidates in time independent of how many articles are indexed, but
+    its banding lets through pairs somewhat below the threshold (and misses
     a few just above it); every candidate is therefore checked against the threshold by
     its estimated similarity before it counts.
     """
@@ -132,9 +123,8 @@ class NearDuplicateIndex:
                 f"a near-duplicate threshold is above 0 and at most 1, not {threshold}"
             )
         self.threshold = threshold
-        # datasketch cannot band for thresholds near 1 (fewer than two bands); the banding
-        # only chooses candidates, and each candidate is checked against ``threshold``.
-        self._lsh = MinHashLSH(threshold=min(threshold, MAX_LSH_THRESHOLD), num_perm=NUM_PERM)
+        # The banding only chooses candidates; each is checked against ``threshold``.
+        self._lsh: BandedIndex[int] = BandedIndex(min(threshold, MAX_LSH_THRESHOLD), NUM_PERM)
         self._signatures: dict[int, Signature] = {}
 
     def __len__(self) -> int:
