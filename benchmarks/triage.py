@@ -67,9 +67,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for benchmarks.pipeline and tests.fakes
+sys.path.insert(0, str(ROOT))  # for benchmarks.pipeline_run and tests.fakes
 
-from benchmarks.pipeline import (  # noqa: E402
+from benchmarks.pipeline_run import (  # noqa: E402
     Page,
     StageReporter,
     check,

@@ -9,41 +9,39 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import http.server
 import json
 import re
-import socketserver
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from foreigndesk.codes import check_language, check_locale
-from foreigndesk.config import CONFIG_FILE, Settings, load_settings, render_config
 from foreigndesk.errors import ConfigurationError, DeskError
 from foreigndesk.models import ArticleStatus, BlockKind, ExtractedArticle, Finding
-from foreigndesk.pipeline import Desk, Reporter, RunReport, extract_page
-from foreigndesk.plugins import engine_specs
-from foreigndesk.qa import QAContext, check_texts, finding_dict, read_pair
-from foreigndesk.qa import summary as qa_summary
-from foreigndesk.qa._text import plain
-from foreigndesk.sources.opml import Subscription, import_opml, write_opml
-from foreigndesk.sources.probe import KIND_NAMES, run_probe, source_url_problem
-from foreigndesk.store import Store
-from foreigndesk.translate.choice import choose_engine
-from foreigndesk.translate.engines.argos import default_packages_dir, install_package
-from foreigndesk.translate.languages import base_language
-from foreigndesk.watch import DEFAULT_TICK, Watcher
+
+# The rest of the desk (the pipeline, the store, the extractors, pydantic's settings…) is
+# imported by the commands that use it, so that `--help`, a usage error, and the process
+# that preloads this module for the extraction pool do not pay a second for it.
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from foreigndesk.config import Settings
+    from foreigndesk.pipeline import Desk, Reporter, RunReport
+
+#: The values of ``foreigndesk.config.CONFIG_FILE`` and ``foreigndesk.watch.DEFAULT_TICK``,
+#: defaults in the commands' signatures and help: written out, since importing either
+#: module imports most of the desk.
+CONFIG_FILE = "desk.toml"
+DEFAULT_TICK = 60.0
 
 
 def _plain_labels(command: Any) -> None:
@@ -225,6 +223,9 @@ def _desk(
     adjust: Callable[[Settings], Settings] | None = None,
 ) -> Iterator[Desk]:
     """The desk of ``config``; ``adjust`` changes its settings for this command only."""
+    from foreigndesk.pipeline import Desk
+    from foreigndesk.store import Store
+
     settings = _desk_settings(config)
     if adjust is not None:
         settings = adjust(settings)
@@ -240,6 +241,8 @@ def _desk(
 def _desk_settings(config: Path) -> Settings:
     """The desk's settings; a missing desk.toml is an error, since default settings would
     quietly make a new, empty store where the command runs."""
+    from foreigndesk.config import load_settings
+
     if not config.is_file():
         raise ConfigurationError(
             f"{config}: no such file — run `foreigndesk init` to make a desk here,"
@@ -292,6 +295,8 @@ class LineReporter:
 
 
 def _progress(*, auto_refresh: bool = True) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     return Progress(
         TextColumn("{task.description:>10}"),
         BarColumn(),
@@ -343,6 +348,12 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented desk.toml and create the store."""
+    from foreigndesk.codes import check_locale
+    from foreigndesk.config import Settings, load_settings, render_config
+    from foreigndesk.plugins import engine_specs
+    from foreigndesk.store import Store
+    from foreigndesk.translate.choice import choose_engine
+
     target_lang = _language(target_lang, "--target-lang")
     if locale is not None:
         locale = _checked(check_locale, locale, "--locale")
@@ -398,6 +409,8 @@ def _checked(check: Callable[[str, str], str], value: str, option: str) -> str:
 
 def _language(value: str, option: str = "--lang") -> str:
     """A language code given on the command line, or a usage error naming the nearest."""
+    from foreigndesk.codes import check_language
+
     return _checked(check_language, value, option)
 
 
@@ -451,6 +464,9 @@ def source_add(
 ) -> None:
     """Subscribe to a source: an RSS, Atom or JSON feed, a sitemap, a site's homepage (its
     announced feed is followed), or a single article page."""
+    from foreigndesk.plugins import engine_specs
+    from foreigndesk.sources.probe import KIND_NAMES, run_probe, source_url_problem
+
     problem = source_url_problem(url)
     if problem is not None:
         raise typer.BadParameter(problem)
@@ -526,6 +542,8 @@ def source_edit(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Change what you set of a source; what is not given stays as it is."""
+    from foreigndesk.plugins import engine_specs
+
     changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = title.strip() or None
@@ -644,6 +662,8 @@ def source_list(
 
 def _article_json(desk: Desk, article: Any) -> dict[str, Any]:
     """An article for scripts: its metadata, and each block with its translation."""
+    from foreigndesk.qa import finding_dict
+
     try:
         translation = desk.translation(article)
     except DeskError:
@@ -708,6 +728,9 @@ def source_import(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Subscribe to every feed in an OPML file (feeds already there are left as they are)."""
+    from foreigndesk.plugins import engine_specs
+    from foreigndesk.sources.opml import import_opml
+
     try:
         content = opml_file.read_bytes()
     except OSError as exc:
@@ -748,6 +771,8 @@ def source_export(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Write every source as OPML 2.0, for a feed reader or another desk."""
+    from foreigndesk.sources.opml import Subscription, write_opml
+
     with _desk(config) as desk:
         subscriptions = [
             Subscription(
@@ -812,6 +837,8 @@ def watch(
 ) -> None:
     """Keep running: check each source when it is due and take its articles through every
     stage. SIGTERM or Ctrl-C stops it after the article in hand."""
+    from foreigndesk.watch import Watcher
+
     with _desk(config, LineReporter()) as desk:
         watcher = Watcher(desk, tick=tick, on_cycle=_summary)
         out.print(
@@ -914,6 +941,8 @@ def articles_list(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Articles with their status."""
+    from foreigndesk.qa import summary as qa_summary
+
     with _desk(config) as desk:
         rows = []
         for article in desk.store.articles.all(status):
@@ -951,6 +980,9 @@ def show(
     article_id: int, as_json: JsonOption = False, config: ConfigOption = Path(CONFIG_FILE)
 ) -> None:
     """An article: its metadata, and each block beside its translation."""
+    from foreigndesk.qa import summary as qa_summary
+    from foreigndesk.qa._text import plain
+
     with _desk(config) as desk:
         article = desk.store.articles.get(article_id)
         if as_json:
@@ -1012,6 +1044,8 @@ def reextract(
     fetching them again (after an upgrade of the extractor, say). Each goes back to
     'extracted' (or 'duplicate') and through translation and review again; unchanged
     blocks come from the translation memory."""
+    from foreigndesk.pipeline import RunReport
+
     if article_ids and all_:
         raise DeskError("give article ids or --all, not both")
     if not article_ids and not all_:
@@ -1054,6 +1088,9 @@ def extract_command(
 ) -> None:
     """What the desk extracts from one page (blocks, metadata, repeats found), stored
     nowhere: for checking a new source, and for bug reports."""
+    from foreigndesk.config import load_settings
+    from foreigndesk.pipeline import extract_page
+
     article = extract_page(load_settings(config), page, url=url, lang=lang)
     if json_:
         typer.echo(json.dumps(_extracted_json(article), ensure_ascii=False, indent=2))
@@ -1171,6 +1208,7 @@ class _HandDrawnReporter(RichReporter):
 def _publish(config: Path, targets: list[str] | None = None, *, restore: bool = False) -> None:
     """Publish, the static site rendered on forked processes as only a command line may;
     exits 1 when an article or a target failed."""
+    from foreigndesk.pipeline import RunReport
     from foreigndesk.publish.site import forked_rendering  # loads the theme's libraries
 
     progress = _progress(auto_refresh=False)
@@ -1249,6 +1287,9 @@ def serve(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Serve the built site on 127.0.0.1."""
+    import http.server
+    import socketserver
+
     settings = _desk_settings(config)
     root = settings.output_dir
     if not (root / "index.html").exists():
@@ -1313,6 +1354,8 @@ def engines(
 ) -> None:
     """Installed translation engines, and the pairs each offers as configured; with
     --check, whether each answers (status 1 when an engine the desk uses does not)."""
+    from foreigndesk.plugins import engine_specs
+
     if ctx.invoked_subcommand is not None:
         return
     settings = _desk_settings(config)
@@ -1367,6 +1410,9 @@ def engines_install_argos(
     config: ConfigOption = Path(CONFIG_FILE),
 ) -> None:
     """Install Argos Translate packages from local .argosmodel files."""
+    from foreigndesk.config import load_settings
+    from foreigndesk.translate.engines.argos import default_packages_dir, install_package
+
     options = load_settings(config).translate.argos
     packages_dir = Path(options.packages_dir) if options.packages_dir else default_packages_dir()
     for file in files:
@@ -1614,6 +1660,10 @@ def qa_report(
 ) -> None:
     """An article's QA findings, checked again on its translation as it stands; for an
     article whose translation failed, on the blocks that have one, with what is missing."""
+    from foreigndesk.qa import finding_dict
+    from foreigndesk.qa import summary as qa_summary
+    from foreigndesk.qa._text import plain
+
     with _desk(config) as desk:
         article = desk.store.articles.get(article_id)
         unfinished = article.status == ArticleStatus.FAILED and desk.failed_in_translation(
@@ -1695,7 +1745,12 @@ def qa_check(
     """Check a translation kept outside the desk, one block per paragraph. Paragraphs are
     aligned, so one dropped, repeated, merged or split is a finding, not a refusal.
     Exits with status 1 when there is an error, so a script can stop on it."""
+    from foreigndesk.config import load_settings
+    from foreigndesk.qa import QAContext, check_texts, finding_dict, read_pair
+    from foreigndesk.qa import summary as qa_summary
+    from foreigndesk.qa._text import plain
     from foreigndesk.translate.glossary import parse_csv
+    from foreigndesk.translate.languages import base_language
 
     for option, code in (("--from", source_lang), ("--to", target_lang)):
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*", code):
@@ -1863,6 +1918,8 @@ def desk_command(
 
     import uvicorn
 
+    from foreigndesk.config import load_settings
+    from foreigndesk.store import Store
     from foreigndesk.store.accounts import Accounts
     from foreigndesk.web import create_app
 

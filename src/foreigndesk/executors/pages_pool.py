@@ -1,13 +1,14 @@
 """The process pool that reads pages, started in the background before it is needed.
 
-Starting it costs about two seconds of one core: its server imports the desk's main
-module and the extractor and loads the language model once (pool_server.py), and each
-process is forked from it with all of them. Reading a page in the desk's own process
-costs about six milliseconds, so the pool pays only for a few hundred pages or more, and
-only if its start is not waited for. The fetch stage knows how many pages are coming and
-starts the pool then, while it waits on the network; the extract stage reads pages
-itself until the pool is ready, and hands it the rest then (or at once, when there are so
-many pages that waiting for it pays).
+Starting it takes about half a second on two cores: its server imports the program's
+main module (the `foreigndesk` command, which imports next to nothing: cli.py) and the
+extractor, and loads the language model once (pool_server.py, language_model.py); each
+process is forked from it with all of them. Reading a page and storing what it holds
+costs about five and a half milliseconds in the desk's own process, so the pool pays
+from a couple of hundred pages on, and only if its start is not waited for. The fetch
+stage knows how many pages are coming and starts the pool then, while it waits on the
+network; the extract stage reads pages itself until the pool is ready, and hands it the
+rest then (or at once, when there are so many pages that waiting for it pays).
 
 The pool is a helper, never a point of failure: if it cannot start, or one of its
 processes dies (killed for memory, say), the pages it had not read are read in the
@@ -37,13 +38,14 @@ from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
 logger = logging.getLogger(__name__)
 
 #: This many pages or more are read on the pool even when it has not finished starting:
-#: waiting for it is repaid (measured on two cores, the benchmark's pages, content hash
-#: and MinHash signature included: 190-210 pages a second in the desk's own process,
-#: 340-380 on a pool of two).
+#: waiting for it is repaid (on two cores, with ``benchmarks/pipeline.py``'s pages, the
+#: content hash, the MinHash signature and the store's writes included: about 180 pages
+#: a second in the desk's own process, 250 with a pool of two beside it).
 WAIT_FOR_POOL = 1000
-#: From this many pages on, the pool is started in the background: fewer are read in the
-#: desk's own process in about the time (two seconds) the pool takes to start.
-START_EARLY = 300
+#: From this many pages on, the pool is started in the background (measured on two
+#: cores: at 100 pages starting it cost more than it saved, at 150 it broke even, at 200
+#: the pages were read a fifth sooner).
+START_EARLY = 200
 
 
 #: How many rounds of warm-up tasks are sent before the pool is taken as up anyway.
