@@ -120,6 +120,8 @@ def test_a_signature_survives_storage_as_bytes() -> None:
     assert similarity(signature_from_bytes(data), signature) == 1.0
     with pytest.raises(ValueError, match="a stored signature has 1024 bytes, not 3"):
         signature_from_bytes(b"abc")
+    with pytest.raises(ValueError, match="32-bit"):
+        signature_from_bytes(b"\xff" * (NUM_PERM * 8))
 
 
 def test_the_desk_index_checks_each_candidate_against_the_threshold() -> None:

@@ -2,7 +2,7 @@
 
 Starting it takes about half a second on two cores: its server imports the program's
 main module (the `foreigndesk` command, which imports next to nothing: cli.py) and the
-extractor, and loads the language model once (pool_server.py, language_model.py); each
+extractor, and loads the language model once (pool_server.py, ../language_model.py); each
 process is forked from it with all of them. Reading a page and storing what it holds
 costs about five and a half milliseconds in the desk's own process, so the pool pays
 from a couple of hundred pages on, and only if its start is not waited for. The fetch
@@ -37,10 +37,13 @@ from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
 
 logger = logging.getLogger(__name__)
 
-#: This many pages or more are read on the pool even when it has not finished starting:
-#: waiting for it is repaid (on two cores, with ``benchmarks/pipeline.py``'s pages, the
-#: content hash, the MinHash signature and the store's writes included: about 180 pages
-#: a second in the desk's own process, 250 with a pool of two beside it).
+#: This many pages or more are read on the pool even when it has not finished starting.
+#: On two cores, with ``benchmarks/pipeline.py``'s pages (the content hash, the MinHash
+#: signature and the store's writes included), the desk reads about 180 pages a second
+#: in its own process and 250 with a pool of two beside it; at 300 and 500 pages,
+#: waiting for the pool instead of reading until it is ready made no difference beyond
+#: the runs' own spread, so the threshold stays where it was set when the pool took two
+#: seconds to start.
 WAIT_FOR_POOL = 1000
 #: From this many pages on, the pool is started in the background (measured on two
 #: cores: at 100 pages starting it cost more than it saved, at 150 it broke even, at 200

@@ -19,7 +19,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from foreigndesk.extract.language_model import load_identifier
+from foreigndesk.language_model import load_identifier
 from foreigndesk.models import Block, BlockKind
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,8 @@ _loading = threading.Lock()
 
 
 def _identifier() -> Any:
-    """py3langid's model, loaded once per process (language_model.py); a second thread
-    asking while it loads waits for it instead of loading it again."""
+    """py3langid's model, loaded once per process (foreigndesk/language_model.py); a
+    second thread asking while it loads waits for it instead of loading it again."""
     with _loading:
         return _load_identifier()
 

@@ -69,15 +69,20 @@ def signature(items: Iterable[bytes], num_perm: int, seed: int) -> Signature:
     return result
 
 
-def from_values(values: Iterable[int], num_perm: int) -> Signature:
+def from_values(values: Iterable[int] | npt.NDArray[np.integer], num_perm: int) -> Signature:
     """A signature from its integers; ValueError when they are not ``num_perm`` values
     that fit 32 bits."""
-    found = [int(v) for v in values]
-    if len(found) != num_perm:
-        raise ValueError(f"a signature has {num_perm} values, not {len(found)}")
-    if any(not 0 <= v <= EMPTY for v in found):
+    try:
+        found = np.asarray(
+            values if isinstance(values, np.ndarray) else list(values), dtype=np.uint64
+        )
+    except (OverflowError, TypeError, ValueError) as exc:
+        raise ValueError("a signature's values are 32-bit unsigned integers") from exc
+    if found.shape != (num_perm,):
+        raise ValueError(f"a signature has {num_perm} values, not {found.size}")
+    if (found >> np.uint64(32)).any():
         raise ValueError("a signature's values are 32-bit unsigned integers")
-    result = np.array(found, dtype=np.uint32)
+    result = found.astype(np.uint32)
     result.flags.writeable = False
     return result
 

@@ -99,21 +99,19 @@ _loading = threading.Lock()
 
 
 def _identifier() -> Any:
-    """py3langid's model, loaded once per process: the checks of several articles run on
-    threads at once, and each loading its own copy (about 80 MB each) took a run past
-    500 MB. A second thread asking while it loads waits for it."""
+    """py3langid's model (foreigndesk/language_model.py), loaded once per process: the
+    checks of several articles run on threads at once, and each loading its own copy
+    (about 80 MB each) took a run past 500 MB. A second thread asking while it loads
+    waits for it."""
     with _loading:
         return _load_identifier()
 
 
 @lru_cache(maxsize=1)
 def _load_identifier() -> Any:
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
+    from foreigndesk.language_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier(norm_probs=True)
 
 
 def language_scores(text: str, among: frozenset[str] = MAJOR_LANGS) -> list[tuple[str, float]]:

@@ -1,17 +1,19 @@
 """The language model is unpacked once into the user's cache and read from there after.
 
 What the copy gives must be what py3langid's own model gives; a cache that cannot be
-written or read costs only time, never an answer.
+written or read, or a copy damaged, costs only time, never an answer.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
 
-from foreigndesk.extract.language_model import cache_root, load_identifier
+from foreigndesk.language_model import cache_root, load_identifier
 
 TEXTS = (
     "The ferry crosses the river every forty minutes, and more often in summer.",
@@ -30,6 +32,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def shipped() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+
+
+@pytest.fixture(scope="module")
+def shipped_probabilities() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def answers(identifier: LanguageIdentifier) -> list[tuple[str, float]]:
@@ -58,10 +65,55 @@ def test_a_cache_that_cannot_be_written_costs_only_time(
     assert answers(load_identifier()) == answers(shipped)
 
 
-def test_a_damaged_copy_is_made_again(cache: Path, shipped: LanguageIdentifier) -> None:
+def test_probabilities_come_from_the_same_copy(
+    cache: Path, shipped_probabilities: LanguageIdentifier
+) -> None:
+    assert answers(load_identifier(norm_probs=True)) == answers(shipped_probabilities)
+    assert len(list(cache.iterdir())) == 1
+
+
+@pytest.mark.parametrize("damage", [b"not an array", b""])
+def test_a_damaged_copy_is_made_again(
+    cache: Path, shipped: LanguageIdentifier, damage: bytes
+) -> None:
     load_identifier()
     [copy] = cache.iterdir()
     whole = (copy / "ptc.npy").stat().st_size
-    (copy / "ptc.npy").write_bytes(b"not an array")
+    (copy / "ptc.npy").write_bytes(damage)
     assert answers(load_identifier()) == answers(shipped)
     assert (copy / "ptc.npy").stat().st_size == whole
+
+
+def test_no_home_folder_costs_only_time(
+    monkeypatch: pytest.MonkeyPatch, shipped: LanguageIdentifier
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "/nonexistent/home")
+    monkeypatch.setattr(Path, "home", staticmethod(_no_home))
+    assert answers(load_identifier()) == answers(shipped)
+
+
+def _no_home() -> Path:
+    raise RuntimeError("Could not determine home directory.")
+
+
+def test_a_relative_cache_home_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG rule: a relative $XDG_CACHE_HOME is invalid, and ignored."""
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_root() == tmp_path / ".cache" / "foreigndesk"
+
+
+def test_a_copy_nobody_reads_is_removed_when_a_new_one_is_made(cache: Path) -> None:
+    old = cache / "py3langid-0.0.1-0123456789abcdef"
+    left = cache / ".unpacking-abandoned"
+    used = cache / "py3langid-0.0.2-fedcba9876543210"
+    for folder in (old, left, used):
+        folder.mkdir(parents=True)
+    long_ago = time.time() - 40 * 24 * 3600
+    for folder in (old, left):
+        os.utime(folder, (long_ago, long_ago))
+    load_identifier()
+    assert not old.exists()
+    assert not left.exists()
+    assert used.exists()  # another py3langid's copy, read lately: still in use
