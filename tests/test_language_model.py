@@ -7,13 +7,15 @@ written or read, or a copy damaged, costs only time, never an answer.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
 
-from foreigndesk.language_model import cache_root, load_identifier
+from foreigndesk import language_model
+from foreigndesk.language_model import cache_root, load_identifier, shared_identifier
 
 TEXTS = (
     "The ferry crosses the river every forty minutes, and more often in summer.",
@@ -117,3 +119,26 @@ def test_a_copy_nobody_reads_is_removed_when_a_new_one_is_made(cache: Path) -> N
     assert not old.exists()
     assert not left.exists()
     assert used.exists()  # another py3langid's copy, read lately: still in use
+
+
+def test_threads_asking_at_once_load_one_model() -> None:
+    """The model extraction and the checks share is loaded once per process, however many
+    articles are checked at once: each copy is about 80 MB, and a run checking four
+    articles on four threads loaded four of them, past the desk's 500 MB (found by
+    tests/hostile)."""
+    language_model._shared.cache_clear()
+    start = threading.Barrier(4)
+    models: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        models.append(shared_identifier(norm_probs=True))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert language_model._shared.cache_info().misses == 1
+    assert all(model is models[0] for model in models)

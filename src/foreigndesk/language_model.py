@@ -27,8 +27,10 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from array import array
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +175,20 @@ def load_identifier(*, norm_probs: bool = False) -> Any:
     if identifier is None:
         identifier = LanguageIdentifier.from_model_file(model, norm_probs=norm_probs)
     return identifier
+
+
+_loading = threading.Lock()
+
+
+def shared_identifier(*, norm_probs: bool = False) -> Any:
+    """The process's identifier (raw scores, or probabilities with ``norm_probs``), loaded
+    once: extraction and the checks of several articles ask from threads at once, and
+    each loading its own (about 80 MB) took a run past 500 MB; a thread asking while it
+    loads waits for it."""
+    with _loading:
+        return _shared(norm_probs)
+
+
+@lru_cache(maxsize=2)
+def _shared(norm_probs: bool) -> Any:
+    return load_identifier(norm_probs=norm_probs)

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from functools import lru_cache
-from typing import Any
 
-from foreigndesk.language_model import load_identifier
+from foreigndesk.language_model import shared_identifier
 from foreigndesk.models import Block, BlockKind
 
 logger = logging.getLogger(__name__)
@@ -37,30 +34,15 @@ _IDENTIFIED_KINDS = frozenset(
 )
 
 
-_loading = threading.Lock()
-
-
-def _identifier() -> Any:
-    """py3langid's model, loaded once per process (foreigndesk/language_model.py); a
-    second thread asking while it loads waits for it instead of loading it again."""
-    with _loading:
-        return _load_identifier()
-
-
 def preload_language_model() -> None:
     """Load the model now (from a thread, while the desk waits on the network), so the
     first article to extract does not wait for it."""
-    _identifier()
-
-
-@lru_cache(maxsize=1)
-def _load_identifier() -> Any:
-    return load_identifier()
+    shared_identifier()
 
 
 def identify(text: str) -> str:
     """The ISO 639-1 code of the language ``text`` is written in."""
-    lang, _score = _identifier().classify(text)
+    lang, _score = shared_identifier().classify(text)
     return str(lang)
 
 

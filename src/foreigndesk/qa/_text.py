@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from functools import lru_cache
 from html import unescape
-from typing import Any
 
 _TAG = re.compile(r"<[^>]+>")
 URL = re.compile(
@@ -95,27 +92,11 @@ def without_links(text: str, fill: str = " ") -> str:
     return text
 
 
-_loading = threading.Lock()
-
-
-def _identifier() -> Any:
-    """py3langid's model (foreigndesk/language_model.py), loaded once per process: the
-    checks of several articles run on threads at once, and each loading its own copy
-    (about 80 MB each) took a run past 500 MB. A second thread asking while it loads
-    waits for it."""
-    with _loading:
-        return _load_identifier()
-
-
-@lru_cache(maxsize=1)
-def _load_identifier() -> Any:
-    from foreigndesk.language_model import load_identifier
-
-    return load_identifier(norm_probs=True)
-
-
 def language_scores(text: str, among: frozenset[str] = MAJOR_LANGS) -> list[tuple[str, float]]:
     """Languages ``text`` may be in, most likely first, renormalised over ``among``."""
-    ranked = [(str(lang), float(p)) for lang, p in _identifier().rank(text) if lang in among]
+    from foreigndesk.language_model import shared_identifier  # numpy: only when asked
+
+    identifier = shared_identifier(norm_probs=True)
+    ranked = [(str(lang), float(p)) for lang, p in identifier.rank(text) if lang in among]
     total = sum(p for _, p in ranked) or 1.0
     return [(lang, p / total) for lang, p in ranked]
