@@ -107,13 +107,7 @@ def signature_from_bytes(data: bytes) -> Signature:
     """A signature back from ``signature_bytes``; ValueError when the bytes are not one."""
     if len(data) != _PACKED.size:
         raise ValueError(f"a stored signature has {_PACKED.size} bytes, not {len(data)}")
-    # Each value is eight bytes, little-endian: its low 32-bit word, then a high one of 0.
-    words = np.frombuffer(data, dtype="<u4")
-    if words[1::2].any():
-        raise ValueError("a stored signature's values are 32-bit unsigned integers")
-    signature = words[0::2].astype(np.uint32)
-    signature.flags.writeable = False
-    return signature
+    return minhash.from_values(np.frombuffer(data, dtype="<u8"), NUM_PERM)
 
 
 class NearDuplicateIndex:
