@@ -104,6 +104,10 @@ def _month_names(lang: str | None) -> dict[str, int]:
             locale = Locale.parse(lang.replace("-", "_"))
         except (ValueError, UnknownLocaleError):
             return names
+        if locale.language == "en" and locale.script in (None, "Latn"):
+            # Babel's English names are these; asking it would load its locale data
+            # (a tenth of a second, in every process that reads pages) for nothing.
+            return names
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():
