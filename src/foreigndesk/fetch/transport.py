@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 import httpcore
@@ -166,6 +168,15 @@ async def _close_tainted(pool: _Pool) -> None:
             await connection.aclose()
 
 
+@cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One TLS context per process, made when the first host's pool is: reading the CA
+    bundle costs 30 to 40 ms of CPU, which every fetcher (a run has one for the feeds and
+    one for the pages, and `watch` makes new ones every cycle) would otherwise pay again.
+    A context is safe to share between connections, event loops and threads."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class PerHostTransport(httpx.AsyncBaseTransport):
     """httpx's own transport, with a small connection pool per host, each dialling
     through the guard.
@@ -183,17 +194,17 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._backend = backend
         self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
-        self._ssl = httpx.create_ssl_context(trust_env=False)
         self._max_hosts = max_hosts
         self._pools: OrderedDict[tuple[bytes, bytes, int | None], _Pool] = OrderedDict()
 
     def _new_pool(self) -> _Pool:
-        transport = httpx.AsyncHTTPTransport(verify=self._ssl, limits=self._limits, trust_env=False)
+        context = shared_ssl_context()
+        transport = httpx.AsyncHTTPTransport(verify=context, limits=self._limits, trust_env=False)
         # httpx builds its pool without a way to pass a network backend; the pool is
         # rebuilt here with the same settings and the guarded backend (httpx < 1, see
         # pyproject).
         transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=self._ssl,
+            ssl_context=context,
             max_connections=self._limits.max_connections,
             max_keepalive_connections=self._limits.max_keepalive_connections,
             keepalive_expiry=self._limits.keepalive_expiry,
