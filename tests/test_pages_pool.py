@@ -1,6 +1,7 @@
 """The process pool that reads pages: the same articles as the desk's own process, in
-the same order; a desk whose pool is running hands it even a few pages; and the pool is
-a helper, never a point of failure (a process that dies, a Ctrl-C, a close)."""
+the same order; a desk whose pool is started (running or still starting) hands it even a
+few pages, and all of them; and the pool is a helper, never a point of failure (a
+process that dies, a Ctrl-C, a close)."""
 
 from __future__ import annotations
 
@@ -142,6 +143,35 @@ def test_a_desk_whose_pool_is_running_reads_even_a_few_pages_on_it(
     report = first_stages(desk, folder)
 
     assert pool.pages_read == 3
+    assert_copies_found(desk, report)
+    assert reporter.warnings == []
+    desk.store.close()
+
+
+def test_a_desk_hands_its_pages_to_a_pool_still_starting(tmp_path: Path) -> None:
+    """All of them, none read here meanwhile: that would load the extractor twice."""
+    starting = PagesPool(2)
+    starting.start()
+    try:
+        desk, reporter, folder = ferry_desk(tmp_path, starting)
+
+        report = first_stages(desk, folder)
+
+        assert starting.pages_read == 3
+        assert_copies_found(desk, report)
+        assert reporter.warnings == []
+        desk.store.close()
+    finally:
+        starting.close()
+
+
+def test_a_few_pages_and_no_pool_are_read_in_the_desks_own_process(tmp_path: Path) -> None:
+    unstarted = PagesPool(2)
+    desk, reporter, folder = ferry_desk(tmp_path, unstarted)
+
+    report = first_stages(desk, folder)
+
+    assert unstarted.pages_read == 0 and not unstarted.started
     assert_copies_found(desk, report)
     assert reporter.warnings == []
     desk.store.close()

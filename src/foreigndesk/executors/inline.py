@@ -22,12 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from foreigndesk.errors import DeskError
-from foreigndesk.executors.pages_pool import (
-    START_EARLY,
-    WAIT_FOR_POOL,
-    PagesPool,
-    PoolFailed,
-)
+from foreigndesk.executors.pages_pool import START_EARLY, PagesPool, PoolFailed
 from foreigndesk.extract.language import preload_language_model
 from foreigndesk.fetch.hosts import interleave_hosts
 from foreigndesk.models import ArticleStatus, Source
@@ -173,7 +168,6 @@ class InlineExecutor:
         """Check each source (all of them unless named) for new candidate articles; a
         source another worker is checking now is left to it."""
         ctx = self.ctx
-        self._preload()
         chosen = [
             s for s in (sources if sources is not None else ctx.store.sources.all()) if not s.paused
         ]
@@ -203,9 +197,10 @@ class InlineExecutor:
         ids = self._claim(ArticleStatus.DISCOVERED)
         if not ids:
             return
-        self._preload()
-        if self.processes > 1 and len(ids) >= START_EARLY:
+        if self._on_pool(len(ids)):
             self.pages_pool.start()  # while this stage waits on the network
+        else:
+            self._preload()  # the pages will be read here
         with self._claimed(ids):
             ctx.reporter.stage("fetch", len(ids))
             targets = ctx.store.pages.fetch_targets(ids)
@@ -258,12 +253,22 @@ class InlineExecutor:
                 store_extraction(ctx, job, extracted, index, report, claim=claim)
                 ctx.reporter.advance()
 
+    def _on_pool(self, pages: int) -> bool:
+        """Whether ``pages`` pages are read on the pool rather than here: when they are
+        many (the pool's start costs less than it saves), or when the pool has been
+        started already (by the fetch stage, or kept by `watch`) for any number."""
+        return self.processes > 1 and (self.pages_pool.started or pages >= START_EARLY)
+
     def _read_pages(
         self, ids: Sequence[int], report: RunReport, claim: str | None
     ) -> Iterator[tuple[PageJob, Extraction | str]]:
-        """Each stored page read, in id order: here until the pool has started (at once
-        when the pages are many enough to wait for it), on the pool from then on
-        (pages_pool.py)."""
+        """Each stored page read, in id order: all of them on the pool, or all here
+        (``_on_pool``).
+
+        Never some here and the rest on a pool still starting: reading here means loading
+        the extractor's lazy tables and the language model in this process as well,
+        which costs about as much as the pages it would read before the pool is up,
+        and on a machine whose cores the pool's start already keeps busy."""
         ctx = self.ctx
 
         def jobs() -> Iterator[PageJob]:
@@ -280,18 +285,11 @@ class InlineExecutor:
                     ctx.fail(article_id, ArticleStatus.FETCHED, missing, report, claim=claim)
                     ctx.reporter.advance()
 
-        pool = self.pages_pool
-        # A pool already running (started by the fetch stage, or kept by `watch`) is
-        # worth it for any number of pages.
-        parallel = self.processes > 1 and (pool.ready or len(ids) >= START_EARLY)
-        if parallel:
-            pool.start()
-        wait_for_pool = parallel and len(ids) >= WAIT_FOR_POOL
-        pending = jobs()
-        for job in pending:
-            if parallel and (pool.ready or wait_for_pool):
-                yield from self._read_on_pool([job, *pending])
-                return
+        if self._on_pool(len(ids)):
+            self.pages_pool.start()
+            yield from self._read_on_pool(list(jobs()))
+            return
+        for job in jobs():
             yield job, extract_page_job(job)
 
     def _read_on_pool(self, jobs: list[PageJob]) -> Iterator[tuple[PageJob, Extraction | str]]:

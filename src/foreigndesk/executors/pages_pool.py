@@ -5,10 +5,9 @@ main module (the `foreigndesk` command, which imports next to nothing: cli.py) a
 extractor, and loads the language model once (pool_server.py, ../language_model.py); each
 process is forked from it with all of them. Reading a page and storing what it holds
 costs about five and a half milliseconds in the desk's own process, so the pool pays
-from a couple of hundred pages on, and only if its start is not waited for. The fetch
-stage knows how many pages are coming and starts the pool then, while it waits on the
-network; the extract stage reads pages itself until the pool is ready, and hands it the
-rest then (or at once, when there are so many pages that waiting for it pays).
+from a couple of hundred pages on. The fetch stage knows how many pages are coming and
+starts the pool then, while it waits on the network; the extract stage hands the pool
+every page at once, and its processes take them as they come up.
 
 The pool is a helper, never a point of failure: if it cannot start, or one of its
 processes dies (killed for memory, say), the pages it had not read are read in the
@@ -37,17 +36,9 @@ from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
 
 logger = logging.getLogger(__name__)
 
-#: This many pages or more are read on the pool even when it has not finished starting.
-#: On two cores, with ``benchmarks/pipeline.py``'s pages (the content hash, the MinHash
-#: signature and the store's writes included), the desk reads about 180 pages a second
-#: in its own process and 250 with a pool of two beside it; at 300 and 500 pages,
-#: waiting for the pool instead of reading until it is ready made no difference beyond
-#: the runs' own spread, so the threshold stays where it was set when the pool took two
-#: seconds to start.
-WAIT_FOR_POOL = 1000
-#: From this many pages on, the pool is started in the background (measured on two
-#: cores: at 100 pages starting it cost more than it saved, at 150 it broke even, at 200
-#: the pages were read a fifth sooner).
+#: From this many pages on, the pool is started in the background and reads them
+#: (measured on two cores: at 100 pages starting it cost more than it saved, at 150 it
+#: broke even, at 200 the pages were read a fifth sooner).
 START_EARLY = 200
 
 
@@ -78,9 +69,11 @@ def _prepare_process() -> None:
 
 
 def _started() -> int:
-    """A task that says which process ran it, once that process is up; it lasts a tenth
-    of a second, so that tasks sent together go to different processes."""
-    time.sleep(0.1)
+    """A task that says which process ran it, once that process is up; it lasts long
+    enough (20 ms) that tasks sent together mostly go to different processes (when not,
+    ``_warm`` sends another round), and short enough that the pages queued behind it
+    hardly wait."""
+    time.sleep(0.02)
     return os.getpid()
 
 
@@ -95,6 +88,13 @@ class PagesPool:
         self._ready = threading.Event()
         #: Pages handed to the pool since it was made: how much of the reading it did.
         self.pages_read = 0
+
+    @property
+    def started(self) -> bool:
+        """Whether the pool has been started (and not closed or reset since): pages
+        handed to it now are read as soon as its processes are up."""
+        with self._lock:
+            return self._executor is not None
 
     @property
     def ready(self) -> bool:
