@@ -43,6 +43,15 @@ server does.
   reading of the output beyond checking afterwards, outside the timing, that every segment
   came back; no QA, no store, no publishing.
 
+The extraction figures are the medians of ``--repeat`` (default 5) interleaved pairs:
+trafilatura's pass over the pages, then a desk's discover + fetch + extract, each desk in
+a fresh store and a process of its own (this script again, with a hidden option), as each
+``foreigndesk run`` is; ``extract_ratio`` is the median of the pairs' ratios, and every
+pair's times are printed. One pair alone swung from 0.35 to 0.72 between runs on a
+two-core machine. The desk gets no warm-up run: a second desk in one process would find
+the pool's server already up with the extractor loaded, which no user's run does. The
+full run is measured once, after them.
+
 Absolute figures depend on the machine; a ratio to a baseline measured in the same run on
 the same machine depends on it much less, so ratios, not rates, are what to compare
 between runs.
@@ -58,8 +67,8 @@ once, for its processes to start with it: under ``foreigndesk run`` that is the 
 light entry point, and a benchmark whose main module imported the whole desk (and
 trafilatura, for its baseline) would make the pool start later than it does for users.
 
-Run: ``.venv/bin/python benchmarks/pipeline.py [--articles 200]``. The last line of output
-is one JSON object with the figures.
+Run: ``.venv/bin/python benchmarks/pipeline.py [--articles 200] [--repeat 5]``. The last
+line of output is one JSON object with the figures.
 """
 
 from __future__ import annotations
