@@ -7,8 +7,8 @@ The first load writes the arrays out uncompressed, one ``.npy`` file each, under
 ``$XDG_CACHE_HOME/foreigndesk/`` (``~/.cache/foreigndesk/``), in a folder named for the
 py3langid version and a digest of the model file, so an upgrade gets a copy of its own
 (a copy no process has read for a month is removed when a new one is made). Later
-loads map the large table into memory instead of reading it (processes share its pages)
-and take a few hundredths of a second.
+loads map the two large tables into memory instead of reading them (processes share
+their pages) and take a few hundredths of a second.
 
 The copy is only a cache, and never the reason identification fails: it is written to a
 temporary folder, flushed to disk and renamed into place, so a reader never sees half
@@ -41,8 +41,13 @@ logger = logging.getLogger(__name__)
 #: The model's arrays, as py3langid's ``load_model`` returns them, each in its own file.
 _ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
 #: array's type code for each unsigned item size (the DFA is walked in plain Python,
-#: where an ``array`` item is much faster to read than a NumPy one).
+#: where an item of an ``array`` or a ``memoryview`` is much faster to read than a NumPy
+#: one).
 _TYPECODES = {2: "H", 4: "I", 8: "L"}
+#: The arrays mapped from the copy rather than read: the scores' table and the DFA's
+#: transitions (28 and 39 MB; processes share their pages, and a load reads only what
+#: the texts it identifies touch).
+_MAPPED = frozenset({"ptc", "nextmove"})
 #: A half-written copy older than this was left by a process that died while writing it.
 _STALE_SECONDS = 3600.0
 #: A copy nobody has read for this long belongs to a py3langid no longer in use.
@@ -69,7 +74,11 @@ def _copy_folder(model: Path) -> Path:
     return cache_root() / f"py3langid-{version}-{digest}"
 
 
-def _as_array(values: np.ndarray) -> array[int]:
+def _as_items(values: np.ndarray) -> array[int] | memoryview:
+    """``values`` as a sequence plain Python indexes fast: a view of the same memory
+    where the layout allows (a mapped file stays mapped), else a copy."""
+    if values.dtype.isnative and values.ndim == 1 and values.flags.c_contiguous:
+        return values.data
     result = array(_TYPECODES[values.dtype.itemsize])
     result.frombytes(np.ascontiguousarray(values).tobytes())
     return result
@@ -80,17 +89,17 @@ def _read_copy(folder: Path, norm_probs: bool) -> Any:
 
     classes = json.loads((folder / "classes.json").read_text(encoding="utf-8"))
     arrays = {
-        name: np.load(folder / f"{name}.npy", mmap_mode="r" if name == "ptc" else None)
+        name: np.load(folder / f"{name}.npy", mmap_mode="r" if name in _MAPPED else None)
         for name in _ARRAYS
     }
     return LanguageIdentifier(
         np.asarray(arrays["ptc"]),
         np.asarray(arrays["pc"]),
         classes,
-        _as_array(arrays["nextmove"]),
+        _as_items(arrays["nextmove"]),
         np.asarray(arrays["out_feat"]).tolist(),
         norm_probs=norm_probs,
-        tk_row=_as_array(arrays["nextmove_row"]),
+        tk_row=_as_items(arrays["nextmove_row"]),
     )
 
 
