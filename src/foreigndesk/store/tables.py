@@ -86,7 +86,9 @@ class ArticleRow(Base):
     site_name: Mapped[str | None] = mapped_column(String(512))
     lang: Mapped[str | None] = mapped_column(String(16))
     license: Mapped[str | None] = mapped_column(String(512))
-    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    # Indexed, as content_hash is: every extraction looks for an earlier article with
+    # either (store/articles.py), and without it read the whole table each time.
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
