@@ -3,16 +3,20 @@ uniqueness the pipeline's idempotence rests on holds."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from foreigndesk.models import ArticleStatus
 from foreigndesk.store import Store
+from foreigndesk.store.claims import waiting_for
 from foreigndesk.store.database import alembic_config, migrate
-from foreigndesk.store.tables import Base
+from foreigndesk.store.tables import ArticleRow, Base
 
 
 def test_migrations_build_exactly_the_declared_tables(tmp_path: Path) -> None:
@@ -65,8 +69,21 @@ def test_finding_an_earlier_copy_reads_indexes_not_the_whole_table(tmp_path: Pat
 
     store = Store.open(f"sqlite:///{tmp_path}/desk.db")
     query = _EARLIER_COPY.params(article=7, hash="0" * 64, canonical="https://a.test/", near=[3])
-    sql = query.compile(store.engine, compile_kwargs={"literal_binds": True})
-    with store.engine.connect() as connection:
-        plan = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    plan = query_plan(store, query)
     assert "MULTI-INDEX OR" in plan
     assert not [step for step in plan if step.startswith("SCAN articles")], plan
+
+
+def query_plan(store: Store, query: Any) -> list[str]:
+    sql = query.compile(store.engine, compile_kwargs={"literal_binds": True})
+    with store.engine.connect() as connection:
+        return [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+
+
+def test_what_waits_for_a_stage_is_found_through_indexes(tmp_path: Path) -> None:
+    """Asked by every stage: failed articles pile up, so they may not be read whole."""
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    waiting = waiting_for(ArticleStatus.FETCHED, datetime(2026, 12, 7, tzinfo=UTC))
+    plan = query_plan(store, select(ArticleRow.id).where(waiting).order_by(ArticleRow.id))
+    assert not [step for step in plan if step.startswith("SCAN articles")], plan
+    assert [step for step in plan if "ix_articles_failed_retry" in step], plan

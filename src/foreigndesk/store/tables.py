@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -70,6 +71,9 @@ class SourceRow(Base):
 
 class ArticleRow(Base):
     __tablename__ = "articles"
+    # Failed articles stay failed until retried: without this index, every stage's
+    # "what is waiting for me" read all of them (store/claims.py, waiting_for).
+    __table_args__ = (Index("ix_articles_failed_retry", "status", "failed_stage", "retry_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
@@ -91,7 +95,9 @@ class ArticleRow(Base):
     canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    # Indexed for the foreign key's own check: deleting an article (a source's purge)
+    # otherwise read the whole table once per deleted row.
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     repeats: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated: Mapped[str | None] = mapped_column(String(10))
