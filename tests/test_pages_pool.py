@@ -135,43 +135,32 @@ def assert_copies_found(desk: Desk, report: RunReport) -> None:
     assert (report.extracted, report.duplicates, report.failed) == (2, 1, 0)
 
 
-def test_a_desk_whose_pool_is_running_reads_even_a_few_pages_on_it(
-    tmp_path: Path, pool: PagesPool
+@pytest.fixture(params=["running", "starting", "not started"])
+def any_pool(request: pytest.FixtureRequest) -> Iterator[PagesPool]:
+    """A pool whose processes are up, one whose processes are still starting, and one
+    nobody started."""
+    made = PagesPool(2)
+    if request.param != "not started":
+        made.start()
+    if request.param == "running":
+        assert made.wait(START_TIMEOUT), "the pool did not start"
+    yield made
+    made.close()
+
+
+def test_a_started_pool_reads_even_a_few_pages_and_all_of_them(
+    tmp_path: Path, any_pool: PagesPool
 ) -> None:
-    desk, reporter, folder = ferry_desk(tmp_path, pool)
+    """Running or still starting, a pool gets every page: none is read in the desk's
+    own process meanwhile, which would load the extractor a second time. Without a pool,
+    a few pages are read there."""
+    started = any_pool.started
+    desk, reporter, folder = ferry_desk(tmp_path, any_pool)
 
     report = first_stages(desk, folder)
 
-    assert pool.pages_read == 3
-    assert_copies_found(desk, report)
-    assert reporter.warnings == []
-    desk.store.close()
-
-
-def test_a_desk_hands_its_pages_to_a_pool_still_starting(tmp_path: Path) -> None:
-    """All of them, none read here meanwhile: that would load the extractor twice."""
-    starting = PagesPool(2)
-    starting.start()
-    try:
-        desk, reporter, folder = ferry_desk(tmp_path, starting)
-
-        report = first_stages(desk, folder)
-
-        assert starting.pages_read == 3
-        assert_copies_found(desk, report)
-        assert reporter.warnings == []
-        desk.store.close()
-    finally:
-        starting.close()
-
-
-def test_a_few_pages_and_no_pool_are_read_in_the_desks_own_process(tmp_path: Path) -> None:
-    unstarted = PagesPool(2)
-    desk, reporter, folder = ferry_desk(tmp_path, unstarted)
-
-    report = first_stages(desk, folder)
-
-    assert unstarted.pages_read == 0 and not unstarted.started
+    assert any_pool.pages_read == (3 if started else 0)
+    assert any_pool.started == started
     assert_copies_found(desk, report)
     assert reporter.warnings == []
     desk.store.close()
