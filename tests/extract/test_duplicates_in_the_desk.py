@@ -2,7 +2,8 @@
 
 A copy is the same canonical URL, the same text, or a near-duplicate by MinHash LSH (an
 edited syndicated version); it is linked to the first article seen and marked duplicate,
-and the signatures stay in the store so a later run (a new index) still finds the copy.
+and the signatures and their LSH bands stay in the store, so a later run (or another
+worker) finds the copy through an index of the store, never a load of every signature.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def test_an_edited_syndicated_copy_is_linked_to_the_original(
         desk.store.close()
 
 
-def test_the_index_is_rebuilt_from_the_store_on_a_later_run(
+def test_a_later_run_finds_the_copy_through_the_stored_bands(
     tmp_path: Path, site: tuple[Path, str]
 ) -> None:
     folder, url = site
@@ -126,6 +127,63 @@ def test_the_index_is_rebuilt_from_the_store_on_a_later_run(
         assert report.duplicates == 1
         # Copies are not indexed: the first article seen stays the one copies link to.
         assert dict(later.store.articles.near_duplicate_signatures()).keys() == {original}
+        assert {article for article, _ in bands(later)} == {original}
+    finally:
+        later.store.close()
+
+
+def bands(desk: Desk) -> set[tuple[int, str]]:
+    """(article, banding) of every stored band."""
+    from sqlalchemy import select
+
+    from foreigndesk.store.tables import NearDuplicateBandRow as Band
+
+    with desk.store.transaction() as session:
+        return {(a, b) for a, b in session.execute(select(Band.article_id, Band.banding))}
+
+
+def forget_bands(desk: Desk) -> None:
+    """As a store from before the bands' table is, once migrated: signatures, no bands."""
+    from sqlalchemy import delete
+
+    from foreigndesk.store.tables import NearDuplicateBandRow as Band
+
+    with desk.store.transaction() as session:
+        session.execute(delete(Band))
+
+
+@pytest.mark.parametrize(
+    "later_settings",
+    [{}, {"near_duplicate_threshold": 0.7}],
+    ids=["a store from before the bands", "a new threshold"],
+)
+def test_the_bands_are_cut_again_when_they_are_missing_or_cut_for_another_threshold(
+    tmp_path: Path, site: tuple[Path, str], later_settings: dict[str, object]
+) -> None:
+    folder, url = site
+    write_feed(folder, "ferry-us.html")
+    desk = open_desk(tmp_path)
+    desk.store.sources.add(f"{url}feed.xml", "en")
+    try:
+        first_stages(desk)
+        [(original, _)] = by_page(desk).values()
+        [(_, first_cut)] = bands(desk)
+        if not later_settings:
+            forget_bands(desk)
+    finally:
+        desk.store.close()
+
+    write_feed(folder, "ferry-syndicated.html", name="partner.xml")
+    later = open_desk(tmp_path, **later_settings)  # the same store
+    later.store.sources.add(f"{url}partner.xml", "en")
+    try:
+        first_stages(later)
+        copy, status = by_page(later)["ferry-syndicated.html"]
+        assert status == ArticleStatus.DUPLICATE
+        assert duplicate_of(later, copy) == original
+        [(article, cut)] = bands(later)
+        assert article == original
+        assert (cut != first_cut) == bool(later_settings)
     finally:
         later.store.close()
 

@@ -87,3 +87,25 @@ def test_what_waits_for_a_stage_is_found_through_indexes(tmp_path: Path) -> None
     plan = query_plan(store, select(ArticleRow.id).where(waiting).order_by(ArticleRow.id))
     assert not [step for step in plan if step.startswith("SCAN articles")], plan
     assert [step for step in plan if "ix_articles_failed_retry" in step], plan
+
+
+def test_finding_near_copies_reads_the_bands_index_not_every_signature(tmp_path: Path) -> None:
+    """Every extraction asks it, on every worker: it may not grow with the store."""
+    from sqlalchemy import event
+
+    store = Store.open(f"sqlite:///{tmp_path}/desk.db")
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    store.articles.near_copy_candidates("9x13", [11, -12, 13], exclude=5)
+    event.remove(store.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [(s, p) for s, p in seen if "near_duplicate_bands" in s]
+    with store.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        plan = [row[-1] for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert not [step for step in plan if step.startswith("SCAN")], plan
+    assert [step for step in plan if "ix_near_duplicate_bands_key" in step], plan

@@ -36,8 +36,8 @@ from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.discover import check_source
 from foreigndesk.stages.extract import (
     extract_page_job,
-    near_duplicate_index,
     page_job,
+    prepare_near_duplicates,
     store_extraction,
 )
 from foreigndesk.stages.fetch import PageBatch, fetch_article
@@ -226,8 +226,9 @@ def fetch(article_id: int) -> None:
 
 @app.task(name="foreigndesk.extract")
 def extract(article_id: int) -> None:
-    """Read the stored page. The near-duplicate index is read from the store for each
-    task, so copies extracted at the same moment on two machines may both be kept."""
+    """Read the stored page. Its earlier copies are looked up through the bands stored
+    with every extraction, so copies extracted at the same moment on two machines may
+    both be kept (each looked before the other had stored its bands)."""
     ctx = context()
     report = RunReport()
     with process().holding(article_id, ArticleStatus.FETCHED) as held:
@@ -238,8 +239,8 @@ def extract(article_id: int) -> None:
         except DeskError as exc:
             ctx.fail(article_id, ArticleStatus.FETCHED, exc, report, claim=ctx.worker)
             return
-        index = near_duplicate_index(ctx)
-        store_extraction(ctx, job, extract_page_job(job), index, report, claim=ctx.worker)
+        prepare_near_duplicates(ctx)
+        store_extraction(ctx, job, extract_page_job(job), report, claim=ctx.worker)
     if report.extracted:
         translate.delay(article_id)
 

@@ -33,8 +33,8 @@ from foreigndesk.stages.extract import (
     Extraction,
     PageJob,
     extract_page_job,
-    near_duplicate_index,
     page_jobs,
+    prepare_near_duplicates,
     store_extraction,
 )
 from foreigndesk.stages.fetch import PageBatch, fetch_article
@@ -236,8 +236,8 @@ class InlineExecutor:
         """Extract every fetched article, or the named ones again from their stored pages.
 
         Each article is checked against the articles before it for being the same story
-        (same canonical URL, same text, or a near-duplicate by MinHash LSH): the index of
-        signatures is rebuilt from the store here, once per stage, and grows as it goes.
+        (same canonical URL, same text, or a near-duplicate by MinHash LSH, whose bands
+        the store keeps with each article: stages/extract.py).
         """
         ctx = self.ctx
         claim = ctx.worker if article_ids is None else None
@@ -245,12 +245,12 @@ class InlineExecutor:
         if not ids:
             return
         with self._claimed(ids if claim else []):
-            index = near_duplicate_index(ctx)
+            prepare_near_duplicates(ctx)
             ctx.reporter.stage("extract", len(ids))
             for job, extracted in self._read_pages(ids, report, claim):
                 if ctx.stopping.is_set():
                     return
-                store_extraction(ctx, job, extracted, index, report, claim=claim)
+                store_extraction(ctx, job, extracted, report, claim=claim)
                 ctx.reporter.advance()
 
     def _on_pool(self, pages: int) -> bool:

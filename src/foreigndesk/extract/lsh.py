@@ -13,6 +13,7 @@ same way). Candidates are only candidates: the caller checks each one's similari
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -49,6 +50,24 @@ def banding(threshold: float, num_perm: int) -> tuple[int, int]:
     false_candidates = _area(1 - (1 - below**rows) ** bands, 0.0, threshold)
     missed = _area((1 - above**rows) ** bands, threshold, 1.0)
     return shapes[int(np.argmin(false_candidates + missed))]
+
+
+def band_keys(signature: Signature, bands: int, rows: int) -> list[int]:
+    """Each band of ``signature`` as a signed 64-bit integer (BLAKE2b of its values,
+    personalised by ``rows``), for a store to index: two signatures share a band's key
+    when they agree on the whole band (a collision only adds a candidate, which the
+    caller checks anyway)."""
+    person = f"fd-lsh-{rows}".encode()
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                signature[i * rows : (i + 1) * rows].tobytes(), digest_size=8, person=person
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for i in range(bands)
+    ]
 
 
 class BandedIndex(Generic[Key]):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from foreigndesk.errors import DeskError
-from foreigndesk.extract import NearDuplicateIndex, signature_from_bytes
+from foreigndesk.extract import signature_from_bytes, similarity
 from foreigndesk.extract.dates import EARLIEST_YEAR, plausible
 from foreigndesk.extract.job import Extraction, PageJob, extract_page_job
+from foreigndesk.extract.lsh import band_keys, banding
+from foreigndesk.extract.minhash import Signature
+from foreigndesk.extract.near_duplicates import MAX_LSH_THRESHOLD, NUM_PERM
 from foreigndesk.models import ArticleStatus
 from foreigndesk.stages.context import StageContext
 from foreigndesk.stages.report import RunReport
@@ -29,9 +32,10 @@ __all__ = [
     "Extraction",
     "PageJob",
     "extract_page_job",
-    "near_duplicate_index",
+    "near_copy_of",
     "page_job",
     "page_jobs",
+    "prepare_near_duplicates",
     "store_extraction",
 ]
 
@@ -53,22 +57,50 @@ def page_job(ctx: StageContext, article_id: int) -> PageJob:
     return job
 
 
-def near_duplicate_index(ctx: StageContext) -> NearDuplicateIndex:
-    """The stored articles' signatures, indexed (copies left out: the first one counts)."""
-    index = NearDuplicateIndex(ctx.settings.extract.near_duplicate_threshold)
-    for article_id, data in ctx.store.articles.near_duplicate_signatures():
+def _banding(ctx: StageContext) -> tuple[str, int, int]:
+    """The LSH cut for the configured threshold: its name, bands and rows."""
+    threshold = ctx.settings.extract.near_duplicate_threshold
+    bands, rows = banding(min(threshold, MAX_LSH_THRESHOLD), NUM_PERM)
+    return f"{bands}x{rows}", bands, rows
+
+
+def prepare_near_duplicates(ctx: StageContext) -> None:
+    """Cut every stored signature into bands again when the stored bands are not cut for
+    the configured threshold (after the upgrade that brought them, or a new threshold):
+    once, in one transaction; two cheap reads otherwise."""
+    name, bands, rows = _banding(ctx)
+    if ctx.store.articles.bands_ready(name):
+        return
+
+    def cut() -> Iterator[tuple[int, list[int]]]:
+        for article_id, data in ctx.store.articles.near_duplicate_signatures():
+            try:
+                yield article_id, band_keys(signature_from_bytes(data), bands, rows)
+            except ValueError as exc:  # written by another version; re-extraction rewrites it
+                logger.warning("article %s: stored signature not read (%s)", article_id, exc)
+
+    count = ctx.store.articles.replace_bands(name, cut())
+    logger.info("near-duplicate bands cut as %s for %d articles", name, count)
+
+
+def near_copy_of(ctx: StageContext, signature: Signature) -> Callable[[bytes], bool]:
+    """Whether a stored signature (a candidate that shares a band) is at least the
+    threshold similar to ``signature``: the LSH only proposes, this decides."""
+    threshold = ctx.settings.extract.near_duplicate_threshold
+
+    def near(data: bytes) -> bool:
         try:
-            index.add(article_id, signature_from_bytes(data))
-        except ValueError as exc:  # written by another version; re-extraction rewrites it
-            logger.warning("article %s: stored signature not read (%s)", article_id, exc)
-    return index
+            return similarity(signature_from_bytes(data), signature) >= threshold
+        except ValueError:  # written by another version; re-extraction rewrites it
+            return False
+
+    return near
 
 
 def store_extraction(
     ctx: StageContext,
     job: PageJob,
     extraction: Extraction | str,
-    index: NearDuplicateIndex,
     report: RunReport,
     *,
     claim: str | None = None,
@@ -105,21 +137,21 @@ def store_extraction(
         logger.warning(damage)
         ctx.reporter.warning(damage)
     signature = signature_from_bytes(extraction.signature)
+    name, bands, rows = _banding(ctx)
     try:
         duplicate_of = ctx.store.articles.save_extraction(
             article_id,
             extracted,
             extraction.content_hash,
             minhash=extraction.signature,
-            near_duplicates=index.matches(signature, exclude=article_id),
+            bands=(name, band_keys(signature, bands, rows)),
+            near_copy=near_copy_of(ctx, signature),
             claim=claim,
         )
     except ClaimLost:
         logger.info("article %s: taken over by another worker", article_id)
         return
     if duplicate_of is None:
-        index.add(article_id, signature)
         report.extracted += 1
     else:
-        index.discard(article_id)
         report.duplicates += 1

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    Connection,
     CursorResult,
+    Select,
+    and_,
     bindparam,
     delete,
     func,
@@ -34,6 +38,7 @@ from foreigndesk.store.tables import (
     ArticleRow,
     BlockRow,
     FindingRow,
+    NearDuplicateBandRow,
     SourceRow,
     table_of,
     utcnow,
@@ -46,6 +51,36 @@ MAX_RETRY_DELAY = timedelta(days=1)
 # a statement (and its cache key) cost more than SQLite took to run it. Core statements
 # on the tables, no ORM objects.
 _ARTICLES, _BLOCKS = table_of(ArticleRow), table_of(BlockRow)
+_BANDS = table_of(NearDuplicateBandRow)
+_DELETE_BANDS = delete(_BANDS).where(_BANDS.c.article_id == bindparam("article"))
+_INSERT_BANDS = insert(_BANDS)
+
+
+@lru_cache(maxsize=8)
+def _near_candidates(bands: int) -> Select[int, bytes | None]:
+    """The articles (copies aside) sharing one of ``bands`` bands' keys (``k0``, ``k1``,
+    ...), built once per number of bands. One equality per band, OR'd: SQLite reads each
+    through the bands' index (a row-value IN made it read the whole table)."""
+    shares = or_(
+        *(
+            and_(_BANDS.c.band == bindparam(f"b{i}"), _BANDS.c.key == bindparam(f"k{i}"))
+            for i in range(bands)
+        )
+    )
+    return (
+        select(_ARTICLES.c.id, _ARTICLES.c.minhash)
+        .where(
+            _ARTICLES.c.id.in_(
+                select(_BANDS.c.article_id).where(shares, _BANDS.c.banding == bindparam("banding"))
+            ),
+            _ARTICLES.c.id != bindparam("exclude"),
+            _ARTICLES.c.minhash.is_not(None),
+            _ARTICLES.c.status != ArticleStatus.DUPLICATE.value,
+        )
+        .order_by(_ARTICLES.c.id)
+    )
+
+
 _DELETE_BLOCKS = delete(_BLOCKS).where(_BLOCKS.c.article_id == bindparam("article"))
 _INSERT_BLOCKS = insert(_BLOCKS)
 #: The first earlier article (not a copy itself) with the same text, canonical URL, or
@@ -123,6 +158,18 @@ def _finding(row: FindingRow) -> Finding:
         span=span if span is None else (span[0], span[1] or span[0]),
         resolved=row.resolved,
     )
+
+
+def _candidates(
+    connection: Connection, banding: str, keys: Sequence[int], *, exclude: int
+) -> list[tuple[int, bytes]]:
+    if not keys:
+        return []
+    values: dict[str, object] = {"banding": banding, "exclude": exclude}
+    for band, key in enumerate(keys):
+        values[f"b{band}"], values[f"k{band}"] = band, key
+    found = connection.execute(_near_candidates(len(keys)), values)
+    return [(i, bytes(m)) for i, m in found if m]
 
 
 class Articles(Repository):
@@ -267,14 +314,19 @@ class Articles(Repository):
         *,
         minhash: bytes | None = None,
         near_duplicates: Sequence[int] = (),
+        bands: tuple[str, Sequence[int]] | None = None,
+        near_copy: Callable[[bytes], bool] | None = None,
         claim: str | None = None,
     ) -> int | None:
         """Store blocks and metadata; returns the id of an earlier article this one duplicates.
 
         Another article is the same story when it has the same canonical URL, the same
-        content hash, or is among ``near_duplicates`` (found by the caller's MinHash index,
-        whose signature ``minhash`` is stored with the article). Of the articles that are
-        not copies themselves, the first one seen (the lowest id) is the one linked.
+        content hash, or is a near copy: among ``near_duplicates``, or among the articles
+        that share one of its ``bands`` (banding, keys) and whose stored signature
+        ``near_copy`` accepts, looked up in this transaction. The signature ``minhash`` is
+        stored with the article, and its bands too unless it is a copy itself. Of the
+        articles that are not copies themselves, the first one seen (the lowest id) is the
+        one linked.
         """
         blocks = [
             {
@@ -296,6 +348,10 @@ class Articles(Repository):
             if not hold(session, [article_id], claim, ArticleStatus.FETCHED):
                 raise ClaimLost(f"article {article_id}")
             connection = session.connection()
+            near = list(near_duplicates)
+            if bands is not None and near_copy is not None:
+                candidates = _candidates(connection, bands[0], bands[1], exclude=article_id)
+                near += [i for i, signature in candidates if near_copy(signature)]
             connection.execute(_DELETE_BLOCKS, {"article": article_id})
             if blocks:
                 connection.execute(_INSERT_BLOCKS, blocks)
@@ -307,7 +363,7 @@ class Articles(Repository):
                     # NULL matches no row: an article without a canonical URL or near copies
                     # is looked for by its hash alone.
                     "canonical": extracted.canonical_url or None,
-                    "near": list(near_duplicates),
+                    "near": near,
                 },
             )
             stored = connection.execute(
@@ -337,7 +393,59 @@ class Articles(Repository):
             )
             if not stored.rowcount:
                 raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
+            connection.execute(_DELETE_BANDS, {"article": article_id})
+            if bands is not None and earlier is None:  # a copy is never matched itself
+                banding, keys = bands
+                connection.execute(
+                    _INSERT_BANDS,
+                    [
+                        {"article_id": article_id, "band": band, "key": key, "banding": banding}
+                        for band, key in enumerate(keys)
+                    ],
+                )
             return earlier
+
+    def near_copy_candidates(
+        self, banding: str, keys: Sequence[int], *, exclude: int
+    ) -> list[tuple[int, bytes]]:
+        """(article id, MinHash signature) of the articles, copies aside, that share a
+        band's key with ``keys``: each one read through the bands' index."""
+        with self.transaction() as session:
+            return _candidates(session.connection(), banding, keys, exclude=exclude)
+
+    def bands_ready(self, banding: str) -> bool:
+        """Whether the stored bands are cut as ``banding`` says, for every article that
+        has a signature: False after an upgrade that brought the bands' table (empty),
+        or after the threshold changed (``replace_bands`` then cuts them again)."""
+        with self.transaction() as session:
+            stored = session.scalar(select(_BANDS.c.banding).limit(1))
+            if stored is not None:
+                return bool(stored == banding)
+            signed = session.scalar(
+                select(_ARTICLES.c.id)
+                .where(
+                    _ARTICLES.c.minhash.is_not(None),
+                    _ARTICLES.c.status != ArticleStatus.DUPLICATE.value,
+                )
+                .limit(1)
+            )
+            return signed is None
+
+    def replace_bands(self, banding: str, bands: Iterable[tuple[int, Sequence[int]]]) -> int:
+        """Every article's bands, cut anew as ``banding`` (article id, keys): one
+        transaction, so no reader sees two cuts at once; the number of articles."""
+        count = 0
+        with self.transaction() as session:
+            connection = session.connection()
+            connection.execute(delete(_BANDS))
+            for article_id, keys in bands:
+                rows = [
+                    {"article_id": article_id, "band": band, "key": key, "banding": banding}
+                    for band, key in enumerate(keys)
+                ]
+                connection.execute(_INSERT_BANDS, rows)
+                count += 1
+        return count
 
     def near_duplicate_signatures(self) -> list[tuple[int, bytes]]:
         """(article id, MinHash signature) of every extracted article that is not a copy."""

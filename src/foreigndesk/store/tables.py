@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -190,6 +191,25 @@ class PageRow(Base):
     # Validators for a conditional GET when the page is fetched again.
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
+
+
+class NearDuplicateBandRow(Base):
+    """One band of an extracted article's MinHash signature (extract/lsh.py): articles
+    that share a band's key are candidate copies. Kept in the store, written with each
+    extraction, so that finding an article's earlier copies is a few indexed reads
+    however many articles there are, on every worker at once. Copies have no bands (the
+    first of a story is the one matched). ``banding`` names the cut (``bands x rows``,
+    from ``extract.near_duplicate_threshold``); a new threshold means new bands."""
+
+    __tablename__ = "near_duplicate_bands"
+    __table_args__ = (Index("ix_near_duplicate_bands_key", "band", "key"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
+    banding: Mapped[str] = mapped_column(String(16))
 
 
 class BlockRow(Base):
