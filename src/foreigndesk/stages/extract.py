@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
 
 from foreigndesk.errors import DeskError
 from foreigndesk.extract import signature_from_bytes, similarity
@@ -64,14 +66,33 @@ def _banding(ctx: StageContext) -> tuple[str, int, int]:
     return f"{bands}x{rows}", bands, rows
 
 
+#: The named lock under which one worker cuts the bands while the others wait.
+BANDS_LOCK = "near-duplicate-bands"
+#: Not renewed while the cut runs: long enough for a million signatures (about two
+#: minutes); a cutter that died frees it when it lapses.
+BANDS_LEASE = timedelta(minutes=10)
+
+
 def prepare_near_duplicates(ctx: StageContext) -> None:
     """Cut every stored signature into bands again when the stored bands are not cut for
     the configured threshold (after the upgrade that brought them, or a new threshold):
-    once, in one transaction; two cheap reads otherwise."""
+    once, by one worker, in one transaction, while the others wait; two cheap reads
+    otherwise."""
     name, bands, rows = _banding(ctx)
     if ctx.store.articles.bands_ready(name):
         return
+    while not ctx.store.claims.lock(BANDS_LOCK, ctx.worker, BANDS_LEASE):
+        if ctx.stopping.is_set():
+            return
+        time.sleep(0.25)
+    try:
+        if not ctx.store.articles.bands_ready(name):  # unless another cut them meanwhile
+            _cut_bands(ctx, name, bands, rows)
+    finally:
+        ctx.store.claims.unlock(BANDS_LOCK, ctx.worker)
 
+
+def _cut_bands(ctx: StageContext, name: str, bands: int, rows: int) -> None:
     def cut() -> Iterator[tuple[int, list[int]]]:
         for article_id, data in ctx.store.articles.near_duplicate_signatures():
             try:
