@@ -91,21 +91,11 @@ def test_what_waits_for_a_stage_is_found_through_indexes(tmp_path: Path) -> None
 
 def test_finding_near_copies_reads_the_bands_index_not_every_signature(tmp_path: Path) -> None:
     """Every extraction asks it, on every worker: it may not grow with the store."""
-    from sqlalchemy import event
+    from foreigndesk.store.articles import _near_candidates
 
     store = Store.open(f"sqlite:///{tmp_path}/desk.db")
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    store.articles.near_copy_candidates("9x13", [11, -12, 13], exclude=5)
-    event.remove(store.engine, "before_cursor_execute", record)
-    [(statement, parameters)] = [(s, p) for s, p in seen if "near_duplicate_bands" in s]
-    with store.engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        plan = [row[-1] for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    keys = {"b0": 0, "k0": 11, "b1": 1, "k1": -12, "b2": 2, "k2": 13}
+    query = _near_candidates(3).params(banding="9x13", exclude=5, **keys)
+    plan = query_plan(store, query)
     assert not [step for step in plan if step.startswith("SCAN")], plan
     assert [step for step in plan if "ix_near_duplicate_bands_key" in step], plan

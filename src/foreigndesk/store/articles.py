@@ -160,9 +160,18 @@ def _finding(row: FindingRow) -> Finding:
     )
 
 
+def _band_rows(article_id: int, banding: str, keys: Sequence[int]) -> list[dict[str, object]]:
+    return [
+        {"article_id": article_id, "band": band, "key": key, "banding": banding}
+        for band, key in enumerate(keys)
+    ]
+
+
 def _candidates(
     connection: Connection, banding: str, keys: Sequence[int], *, exclude: int
 ) -> list[tuple[int, bytes]]:
+    """(article id, MinHash signature) of the articles, copies aside, that share a band's
+    key with ``keys``: each one read through the bands' index."""
     if not keys:
         return []
     values: dict[str, object] = {"banding": banding, "exclude": exclude}
@@ -313,7 +322,6 @@ class Articles(Repository):
         content_hash: str,
         *,
         minhash: bytes | None = None,
-        near_duplicates: Sequence[int] = (),
         bands: tuple[str, Sequence[int]] | None = None,
         near_copy: Callable[[bytes], bool] | None = None,
         claim: str | None = None,
@@ -321,9 +329,9 @@ class Articles(Repository):
         """Store blocks and metadata; returns the id of an earlier article this one duplicates.
 
         Another article is the same story when it has the same canonical URL, the same
-        content hash, or is a near copy: among ``near_duplicates``, or among the articles
-        that share one of its ``bands`` (banding, keys) and whose stored signature
-        ``near_copy`` accepts, looked up in this transaction. The signature ``minhash`` is
+        content hash, or is a near copy: one of the articles that share one of its
+        ``bands`` (banding, keys) and whose stored signature ``near_copy`` accepts, looked
+        up in this transaction. The signature ``minhash`` is
         stored with the article, and its bands too unless it is a copy itself. Of the
         articles that are not copies themselves, the first one seen (the lowest id) is the
         one linked.
@@ -348,10 +356,10 @@ class Articles(Repository):
             if not hold(session, [article_id], claim, ArticleStatus.FETCHED):
                 raise ClaimLost(f"article {article_id}")
             connection = session.connection()
-            near = list(near_duplicates)
+            near: list[int] = []
             if bands is not None and near_copy is not None:
                 candidates = _candidates(connection, bands[0], bands[1], exclude=article_id)
-                near += [i for i, signature in candidates if near_copy(signature)]
+                near = [i for i, signature in candidates if near_copy(signature)]
             connection.execute(_DELETE_BLOCKS, {"article": article_id})
             if blocks:
                 connection.execute(_INSERT_BLOCKS, blocks)
@@ -395,23 +403,8 @@ class Articles(Repository):
                 raise DeskError(f"no article {article_id} — see `foreigndesk articles list`")
             connection.execute(_DELETE_BANDS, {"article": article_id})
             if bands is not None and earlier is None:  # a copy is never matched itself
-                banding, keys = bands
-                connection.execute(
-                    _INSERT_BANDS,
-                    [
-                        {"article_id": article_id, "band": band, "key": key, "banding": banding}
-                        for band, key in enumerate(keys)
-                    ],
-                )
+                connection.execute(_INSERT_BANDS, _band_rows(article_id, *bands))
             return earlier
-
-    def near_copy_candidates(
-        self, banding: str, keys: Sequence[int], *, exclude: int
-    ) -> list[tuple[int, bytes]]:
-        """(article id, MinHash signature) of the articles, copies aside, that share a
-        band's key with ``keys``: each one read through the bands' index."""
-        with self.transaction() as session:
-            return _candidates(session.connection(), banding, keys, exclude=exclude)
 
     def bands_ready(self, banding: str) -> bool:
         """Whether the stored bands are cut as ``banding`` says, for every article that
@@ -439,11 +432,7 @@ class Articles(Repository):
             connection = session.connection()
             connection.execute(delete(_BANDS))
             for article_id, keys in bands:
-                rows = [
-                    {"article_id": article_id, "band": band, "key": key, "banding": banding}
-                    for band, key in enumerate(keys)
-                ]
-                connection.execute(_INSERT_BANDS, rows)
+                connection.execute(_INSERT_BANDS, _band_rows(article_id, banding, keys))
                 count += 1
         return count
 
